@@ -1,0 +1,15 @@
+// One Vite config for the studio build (web/) and for vitest across all folders.
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+export default defineConfig({
+  root: 'web',
+  publicDir: 'public',
+  plugins: [svelte()],
+  build: { outDir: '../dist/web', emptyOutDir: true },
+  test: {
+    root: '.',
+    include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'web/**/*.test.ts', 'test/unit/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+});
