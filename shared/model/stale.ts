@@ -9,8 +9,9 @@ const STALE_LO = 0x00000002;
 scratch.setUint32(0, STALE_HI);
 scratch.setUint32(4, STALE_LO);
 /**
- * The stale marker as a JS number. V8 keeps NaN payloads when numbers are copied or stored in
- * Float64Arrays, but arithmetic may canonicalise them: compare with isStaleMarker, never with ===.
+ * The stale marker as a JS number. Its bits survive in variables, object fields and Float64Arrays,
+ * but V8 canonicalises every NaN stored in a plain JS Array of numbers (and arithmetic makes a new
+ * NaN): keep sample values in Float64Arrays, and compare with isStaleMarker, never with ===.
  */
 export const STALE_NAN: number = scratch.getFloat64(0);
 
