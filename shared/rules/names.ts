@@ -13,7 +13,9 @@ export function isValidLabelName(name: string): boolean {
   return LABEL_NAME_RE.test(name);
 }
 
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Label values must be valid UTF-8: in JS that means no lone surrogates. */
 export function isValidLabelValue(value: string): boolean {
-  return value.isWellFormed();
+  return !LONE_SURROGATE_RE.test(value);
 }
