@@ -1,0 +1,93 @@
+// One HTTP scrape: Prometheus's request headers, a timeout through AbortSignal, a capped body read.
+import type { FetchFn, Scheduler } from '../runtime/ports.ts';
+
+export interface FetchTargetOptions {
+  url: string;
+  fetchFn: FetchFn;
+  scheduler: Scheduler;
+  timeoutMs: number;
+  accept: string;
+  userAgent: string;
+  /** false asks for an uncompressed body (enable_compression: false). */
+  compression: boolean;
+  /** false: a redirect is answered as a failed scrape (its 3xx status), as Prometheus with follow_redirects: false. */
+  followRedirects?: boolean;
+  /** Uncompressed body bytes above which the scrape fails; 0 = no limit. */
+  bodySizeLimit: number;
+  /** Extra headers from the job's http_config (authorization, http_headers). */
+  headers?: Record<string, string>;
+  /** Aborts the scrape from outside (the target is being stopped). */
+  signal?: AbortSignal;
+}
+
+export type FetchTargetResult =
+  | { ok: true; body: string; contentType: string; bytes: number }
+  | { ok: false; error: string };
+
+/** Fetches a target's metrics; every failure (network, status, timeout, size) becomes an error string, never a throw. */
+export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetResult> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = o.scheduler.setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, o.timeoutMs);
+  const onOuterAbort = (): void => controller.abort();
+  o.signal?.addEventListener('abort', onOuterAbort);
+  const headers: Record<string, string> = {
+    ...o.headers,
+    Accept: o.accept,
+    'Accept-Encoding': o.compression ? 'gzip' : 'identity',
+    'User-Agent': o.userAgent,
+    'X-Prometheus-Scrape-Timeout-Seconds': String(o.timeoutMs / 1000),
+  };
+  const prefix = `Get "${o.url}"`;
+  try {
+    const response = await o.fetchFn(o.url, { headers, signal: controller.signal, redirect: o.followRedirects === false ? 'manual' : 'follow' });
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      return { ok: false, error: `server returned HTTP status ${response.status} ${response.statusText}`.trimEnd() };
+    }
+    const read = await readCapped(response, o.bodySizeLimit);
+    if (read === null) return { ok: false, error: `body size limit exceeded (limit: ${o.bodySizeLimit} bytes)` };
+    return { ok: true, body: read.text, contentType: response.headers.get('content-type') ?? '', bytes: read.bytes };
+  } catch (e) {
+    if (timedOut) return { ok: false, error: `${prefix}: context deadline exceeded (scrape_timeout ${o.timeoutMs / 1000}s)` };
+    if (o.signal?.aborted) return { ok: false, error: `${prefix}: scrape cancelled` };
+    return { ok: false, error: `${prefix}: ${describeError(e)}` };
+  } finally {
+    o.scheduler.clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** Reads the (already decompressed) body, giving up as soon as it exceeds the limit; null when it did. */
+async function readCapped(response: Response, limit: number): Promise<{ text: string; bytes: number } | null> {
+  if (response.body === null) return { text: '', bytes: 0 };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (limit > 0 && bytes > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return { text: text + decoder.decode(), bytes };
+}
+
+/** The most specific message in an error chain (fetch wraps the socket error in `cause`). */
+function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause: unknown = e.cause;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === 'string' && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
+  }
+  return e.message;
+}

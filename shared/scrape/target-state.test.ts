@@ -1,0 +1,173 @@
+// Tests for per-target scrape processing: labelling, report series, staleness, timestamps, limits.
+import { describe, expect, it } from 'vitest';
+import { formatLabels } from '../model/labels.ts';
+import { isStaleMarker } from '../model/stale.ts';
+import { TargetScrapeState } from './target-state.ts';
+import { exposedScrape, type PlainSample } from './exposed.ts';
+import type { ExposedScrape, OutputSample, ScrapeSettings } from './types.ts';
+
+function settings(over: Partial<ScrapeSettings> = {}): ScrapeSettings {
+  return {
+    targetLabels: { instance: 'a:9100', job: 'node' },
+    honorLabels: false,
+    honorTimestamps: true,
+    trackTimestampsStaleness: false,
+    sampleLimit: 0,
+    labelLimit: 0,
+    labelNameLengthLimit: 0,
+    labelValueLengthLimit: 0,
+    ...over,
+  };
+}
+
+function s(name: string, labels: string[], value: number, timestampMs?: number): PlainSample {
+  return { name, labels, value, timestampMs };
+}
+
+function scrape(...samples: PlainSample[]): ExposedScrape {
+  return exposedScrape(samples, [{ name: 'node_cpu_seconds_total', type: 'counter', help: 'Seconds the CPUs spent in each mode.', unit: '' }]);
+}
+
+/** Renders samples as `series value@t` lines so expectations read like exposition text. */
+function lines(samples: readonly OutputSample[]): string[] {
+  return samples.map((x) => `${formatLabels(x.labels)} ${isStaleMarker(x.v) ? 'stale' : x.v}@${x.t}`);
+}
+
+const cpu0 = s('node_cpu_seconds_total', ['cpu', '0', 'mode', 'idle'], 10);
+const cpu1 = s('node_cpu_seconds_total', ['cpu', '1', 'mode', 'idle'], 20);
+
+describe('TargetScrapeState.success', () => {
+  it('labels samples with the target and appends the five report series', () => {
+    const st = new TargetScrapeState(settings());
+    const out = st.success(1000, scrape(cpu0, cpu1), 25);
+    expect(lines(out.samples)).toEqual([
+      'node_cpu_seconds_total{cpu="0", instance="a:9100", job="node", mode="idle"} 10@1000',
+      'node_cpu_seconds_total{cpu="1", instance="a:9100", job="node", mode="idle"} 20@1000',
+      'up{instance="a:9100", job="node"} 1@1000',
+      'scrape_duration_seconds{instance="a:9100", job="node"} 0.025@1000',
+      'scrape_samples_scraped{instance="a:9100", job="node"} 2@1000',
+      'scrape_samples_post_metric_relabeling{instance="a:9100", job="node"} 2@1000',
+      'scrape_series_added{instance="a:9100", job="node"} 2@1000',
+    ]);
+    expect(out.error).toBeNull();
+    expect(out.metadata).toContainEqual(['node_cpu_seconds_total', { type: 'counter', help: 'Seconds the CPUs spent in each mode.', unit: '' }]);
+    expect(out.metadata.map(([f]) => f)).toContain('up');
+  });
+
+  it('counts only new series in scrape_series_added', () => {
+    const st = new TargetScrapeState(settings());
+    st.success(1000, scrape(cpu0), 1);
+    const out = st.success(2000, scrape(cpu0, cpu1), 1);
+    expect(out.seriesAdded).toBe(1);
+  });
+
+  it('marks a series that disappeared stale at this scrape, once', () => {
+    const st = new TargetScrapeState(settings());
+    st.success(1000, scrape(cpu0, cpu1), 1);
+    const second = st.success(2000, scrape(cpu0), 1);
+    expect(lines(second.samples).slice(0, 2)).toEqual([
+      'node_cpu_seconds_total{cpu="0", instance="a:9100", job="node", mode="idle"} 10@2000',
+      'node_cpu_seconds_total{cpu="1", instance="a:9100", job="node", mode="idle"} stale@2000',
+    ]);
+    const third = st.success(3000, scrape(cpu0), 1);
+    expect(third.samples.filter((x) => isStaleMarker(x.v))).toEqual([]);
+  });
+
+  it('uses exposed timestamps when honor_timestamps, and does not track those series for staleness', () => {
+    const st = new TargetScrapeState(settings());
+    const ts = s('pushed', [], 5, 500);
+    expect(lines(st.success(1000, scrape(ts), 1).samples)[0]).toBe('pushed{instance="a:9100", job="node"} 5@500');
+    expect(lines(st.success(2000, scrape(), 1).samples).filter((l) => l.includes('stale'))).toEqual([]);
+  });
+
+  it('tracks timestamped series when track_timestamps_staleness is set', () => {
+    const st = new TargetScrapeState(settings({ trackTimestampsStaleness: true }));
+    st.success(1000, scrape(s('pushed', [], 5, 500)), 1);
+    expect(lines(st.success(2000, scrape(), 1).samples)[0]).toBe('pushed{instance="a:9100", job="node"} stale@2000');
+  });
+
+  it('ignores exposed timestamps when honor_timestamps is false', () => {
+    const st = new TargetScrapeState(settings({ honorTimestamps: false }));
+    expect(st.success(1000, scrape(s('pushed', [], 5, 500)), 1).samples[0].t).toBe(1000);
+  });
+
+  it('renames clashing labels to exported_*', () => {
+    const st = new TargetScrapeState(settings());
+    const out = st.success(1000, scrape(s('m', ['job', 'other', 'instance', 'x'], 1)), 1);
+    expect(out.samples[0].labels).toEqual({ __name__: 'm', exported_instance: 'x', exported_job: 'other', instance: 'a:9100', job: 'node' });
+  });
+
+  it('applies metric relabelling and reports the count after it', () => {
+    const st = new TargetScrapeState(settings({ metricRelabel: (l) => (l.cpu === '1' ? null : { ...l, extra: 'y' }) }));
+    const out = st.success(1000, scrape(cpu0, cpu1), 1);
+    expect(out.scraped).toBe(2);
+    expect(out.postRelabel).toBe(1);
+    expect(out.samples[0].labels.extra).toBe('y');
+    expect(lines(out.samples)).toContain('scrape_samples_post_metric_relabeling{instance="a:9100", job="node"} 1@1000');
+  });
+
+  it('keeps the first of duplicate series within one scrape', () => {
+    const st = new TargetScrapeState(settings());
+    const out = st.success(1000, scrape(s('m', [], 1), s('m', [], 2)), 1);
+    expect(out.samples.filter((x) => x.labels.__name__ === 'm').map((x) => x.v)).toEqual([1]);
+  });
+
+  it('fails the scrape when sample_limit is exceeded: up 0, everything stale', () => {
+    const st = new TargetScrapeState(settings({ sampleLimit: 1 }));
+    st.success(1000, scrape(cpu0), 1);
+    const out = st.success(2000, scrape(cpu0, cpu1), 1);
+    expect(out.error).toBe('sample limit exceeded');
+    expect(lines(out.samples)).toEqual([
+      'node_cpu_seconds_total{cpu="0", instance="a:9100", job="node", mode="idle"} stale@2000',
+      'up{instance="a:9100", job="node"} 0@2000',
+      'scrape_duration_seconds{instance="a:9100", job="node"} 0.001@2000',
+      'scrape_samples_scraped{instance="a:9100", job="node"} 2@2000',
+      'scrape_samples_post_metric_relabeling{instance="a:9100", job="node"} 2@2000',
+      'scrape_series_added{instance="a:9100", job="node"} 0@2000',
+    ]);
+  });
+
+  it('fails the scrape on label limits with a message naming the metric', () => {
+    const st = new TargetScrapeState(settings({ labelLimit: 3 }));
+    expect(st.success(1000, scrape(cpu0), 1).error).toBe('label_limit exceeded (metric: node_cpu_seconds_total, number of labels: 5, limit: 3)');
+    const st2 = new TargetScrapeState(settings({ labelValueLengthLimit: 4 }));
+    expect(st2.success(1000, scrape(cpu0), 1).error).toContain('label_value_length_limit exceeded');
+  });
+});
+
+describe('TargetScrapeState.failure and end', () => {
+  it('stales every series on failure but reports up 0 (never stale)', () => {
+    const st = new TargetScrapeState(settings());
+    st.success(1000, scrape(cpu0, cpu1), 1);
+    const out = st.failure(2000, { error: 'connection refused' }, 3);
+    expect(out.error).toBe('connection refused');
+    expect(lines(out.samples)).toEqual([
+      'node_cpu_seconds_total{cpu="0", instance="a:9100", job="node", mode="idle"} stale@2000',
+      'node_cpu_seconds_total{cpu="1", instance="a:9100", job="node", mode="idle"} stale@2000',
+      'up{instance="a:9100", job="node"} 0@2000',
+      'scrape_duration_seconds{instance="a:9100", job="node"} 0.003@2000',
+      'scrape_samples_scraped{instance="a:9100", job="node"} 0@2000',
+      'scrape_samples_post_metric_relabeling{instance="a:9100", job="node"} 0@2000',
+      'scrape_series_added{instance="a:9100", job="node"} 0@2000',
+    ]);
+    // A second failure has nothing left to stale.
+    expect(st.failure(3000, { error: 'x' }, 1).samples.filter((x) => isStaleMarker(x.v))).toEqual([]);
+    // Series seen before the outage do not count as added when it recovers (the cache survives failures).
+    expect(st.success(4000, scrape(cpu0, cpu1), 1).seriesAdded).toBe(0);
+  });
+
+  it('stales all series and the report series when the target goes away', () => {
+    const st = new TargetScrapeState(settings());
+    st.success(1000, scrape(cpu0), 1);
+    const out = st.end(1500);
+    expect(out.every((x) => isStaleMarker(x.v) && x.t === 1500)).toBe(true);
+    expect(out.map((x) => x.labels.__name__)).toEqual([
+      'node_cpu_seconds_total',
+      'up',
+      'scrape_duration_seconds',
+      'scrape_samples_scraped',
+      'scrape_samples_post_metric_relabeling',
+      'scrape_series_added',
+    ]);
+  });
+});
