@@ -7,9 +7,11 @@ export default defineConfig({
   publicDir: 'public',
   plugins: [svelte()],
   build: { outDir: '../dist/web', emptyOutDir: true },
+  // The studio's data worker is an ES module (new Worker(url, { type: 'module' })).
+  worker: { format: 'es' },
   test: {
     root: '.',
-    include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'web/**/*.test.ts', 'test/unit/**/*.test.ts'],
+    include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'web/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/promqltest/**/*.test.ts', 'test/openmetrics/**/*.test.ts'],
     testTimeout: 20_000,
   },
 });
