@@ -280,9 +280,19 @@ function vectorVector(ev: Evaluator, p: BinaryPlan, lhsIn: Series[], rhsIn: Seri
   const insertedSig: number[] = [];
   const R = rhs.length + 1;
 
-  const outIndex = (pairKey: number, ls: Labels, rs: Labels, dropName: boolean): number => {
+  // A series usually matches the same partner at every step: remember each left series' last pair and output.
+  const lastPair = new Float64Array(lhs.length).fill(-1);
+  const lastOut = new Int32Array(lhs.length);
+  const outIndex = (pairKey: number, li: number, ls: Labels, rs: Labels, dropName: boolean): number => {
+    if (li >= 0 && lastPair[li] === pairKey) return lastOut[li];
     let o = pairOut.get(pairKey);
-    if (o !== undefined) return o;
+    if (o !== undefined) {
+      if (li >= 0) {
+        lastPair[li] = pairKey;
+        lastOut[li] = o;
+      }
+      return o;
+    }
     const labels = resultLabels(ls, rs, op, m);
     const key = labelsKey(labels);
     o = outByKey.get(key);
@@ -292,10 +302,24 @@ function vectorVector(ev: Evaluator, p: BinaryPlan, lhsIn: Series[], rhsIn: Seri
       outByKey.set(key, o);
     }
     pairOut.set(pairKey, o);
+    if (li >= 0) {
+      lastPair[li] = pairKey;
+      lastOut[li] = o;
+    }
     return o;
   };
 
-  const doOp = (i: number, stamp: number, sig: number, pairKey: number, ls: Labels, rs: Labels, lv: number, rv: number) => {
+  const doOp = (
+    i: number,
+    stamp: number,
+    sig: number,
+    pairKey: number,
+    li: number,
+    ls: Labels,
+    rs: Labels,
+    lv: number,
+    rv: number,
+  ) => {
     let fl = lv;
     let fr = rv;
     if (oneToMany) {
@@ -311,7 +335,7 @@ function vectorVector(ev: Evaluator, p: BinaryPlan, lhsIn: Series[], rhsIn: Seri
     if (p.returnBool) {
       value = keep ? 1 : 0;
     }
-    const o = outIndex(pairKey, ls, rs, p.returnBool);
+    const o = outIndex(pairKey, li, ls, rs, p.returnBool);
     if (m.card === 'one-to-one') {
       if (matchedStamp[sig] === stamp) {
         throw new QueryError('execution', 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
@@ -363,10 +387,10 @@ function vectorVector(ev: Evaluator, p: BinaryPlan, lhsIn: Series[], rhsIn: Seri
       const sig = lsig[li];
       if (rightStamp[sig] === stamp) {
         const ri = rightAt[sig];
-        doOp(i, stamp, sig, li * R + ri, s.labels, rhs[ri].labels, s.v[i], rhs[ri].v[i]);
+        doOp(i, stamp, sig, li * R + ri, li, s.labels, rhs[ri].labels, s.v[i], rhs[ri].v[i]);
       } else if (fillR !== undefined) {
         const fillLabels = matchLabels(s.labels, m.on, m.labels);
-        doOp(i, stamp, sig, li * R + rhs.length, s.labels, fillLabels, s.v[i], fillR);
+        doOp(i, stamp, sig, li * R + rhs.length, li, s.labels, fillLabels, s.v[i], fillR);
       }
     }
     if (fillL !== undefined) {
@@ -377,7 +401,7 @@ function vectorVector(ev: Evaluator, p: BinaryPlan, lhsIn: Series[], rhsIn: Seri
         if (matchedStamp[sig] === stamp) continue;
         const fillLabels = matchLabels(s.labels, m.on, m.labels);
         // Pair keys for left fills sit after all real pairs.
-        doOp(i, stamp, sig, (lhs.length + 1) * R + ri, fillLabels, s.labels, fillL, s.v[i]);
+        doOp(i, stamp, sig, (lhs.length + 1) * R + ri, -1, fillLabels, s.labels, fillL, s.v[i]);
       }
     }
   }

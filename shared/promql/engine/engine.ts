@@ -4,7 +4,7 @@ import { documentedType, valueTypeOf } from '../ast.ts';
 import { labelsKey } from '../../model/labels.ts';
 import { ParseError } from '../parse-error.ts';
 import { parse } from '../parser.ts';
-import type { Queryable, SeriesSamples } from '../queryable.ts';
+import type { Queryable } from '../queryable.ts';
 import {
   QueryError,
   type MatrixSeries,
@@ -16,7 +16,7 @@ import {
 } from '../result.ts';
 import { DurationError } from '../durations.ts';
 import { Evaluator } from './evaluator.ts';
-import { fetchAll, type InfoFetch } from './fetch.ts';
+import { fetchAll } from './fetch.ts';
 import { dropMetadata } from './labelutil.ts';
 import { compilePlan, type Plan } from './plan.ts';
 import { makeSteps, type Series, type Value } from './values.ts';
@@ -94,7 +94,7 @@ export function createEngine(engineOpts: EngineOptions = {}): Engine {
       }
       if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
       // Prometheus's API limit; it also keeps per-step columns to a sane size.
-      if ((end - start) / step > 11_000) {
+      if (Math.floor((end - start) / step) > 11_000) {
         throw new QueryError(
           'bad_data',
           'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
@@ -109,16 +109,7 @@ export function createEngine(engineOpts: EngineOptions = {}): Engine {
       throw e;
     }
     if (opts.cancel?.aborted) throw new QueryError('canceled', 'query was canceled in query preparation');
-    const infoFetches = new Map<Plan, InfoFetch>();
-    const infoData: Map<Plan, SeriesSamples[]> = await fetchAll(
-      plan,
-      start,
-      end,
-      store,
-      { lookback, subqueryStep, step },
-      opts.cancel,
-      infoFetches,
-    );
+    const infoData = await fetchAll(plan, start, end, store, { lookback, subqueryStep, step }, opts.cancel);
     const ev = new Evaluator(
       { lookback, maxSamples, deadline: opts.deadline, cancel: opts.cancel, subqueryStep, now },
       infoData,

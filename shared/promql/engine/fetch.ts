@@ -1,6 +1,6 @@
 // Phase one of evaluation: work out the time range every selector will read, then fetch each from the store once.
 import type { LabelMatcher } from '../ast.ts';
-import type { Cancellation, Queryable, SelectHints } from '../queryable.ts';
+import type { Cancellation, Queryable, SelectHints, SeriesSamples } from '../queryable.ts';
 import { QueryError } from '../result.ts';
 import type { Plan, Selector } from './plan.ts';
 import { infoNameMatchers } from './info.ts';
@@ -24,13 +24,16 @@ interface Request {
 }
 
 /** An info() call needs its data-label selectors fetched too; the evaluator filters them by identifying labels. */
-export interface InfoFetch {
+interface InfoFetch {
   matchers: LabelMatcher[];
   start: number;
   end: number;
 }
 
-/** Selects every selector's series from `store` into `sel.data`. */
+/**
+ * Selects every selector's series from `store` into `sel.data`; returns the info-series selections of info() calls
+ * keyed by their call node.
+ */
 export async function fetchAll(
   plan: Plan,
   start: number,
@@ -38,8 +41,8 @@ export async function fetchAll(
   store: Queryable,
   opts: FetchOptions,
   cancel: Cancellation | undefined,
-  infoFetches: Map<Plan, InfoFetch>,
-): Promise<Map<Plan, import('../queryable.ts').SeriesSamples[]>> {
+): Promise<Map<Plan, SeriesSamples[]>> {
+  const infoFetches = new Map<Plan, InfoFetch>();
   const requests = new Map<string, Request>();
   const add = (sel: Selector, s: number, e: number, func: string) => {
     const key = JSON.stringify(sel.matchers.map((m) => [m.name, m.type, m.value]).sort());
@@ -52,7 +55,7 @@ export async function fetchAll(
   };
   collect(plan, start, end, opts, add, '', infoFetches);
 
-  const infoData = new Map<Plan, import('../queryable.ts').SeriesSamples[]>();
+  const infoData = new Map<Plan, SeriesSamples[]>();
   const jobs: Promise<void>[] = [];
   for (const r of requests.values()) {
     const hints: SelectHints = { start: r.start, end: r.end, step: opts.step, func: r.func || undefined };

@@ -54,42 +54,6 @@ function scratchOf(n: number): Float64Array {
   return scratch.subarray(0, n);
 }
 
-/** Prometheus extrapolatedRate: rate, increase and delta over a plain range. */
-function extrapolatedRate(w: Window, out: { v: number }, isCounter: boolean, isRate: boolean): boolean {
-  if (w.anchored || w.smoothed) return extendedRate(w, out, isCounter, isRate);
-  const { t, v, lo, hi } = w;
-  const n = hi - lo;
-  if (n < 2) return false;
-  const first = v[lo];
-  let result = v[hi - 1] - first;
-  if (isCounter) {
-    let prev = first;
-    for (let i = lo + 1; i < hi; i++) {
-      const cur = v[i];
-      if (cur < prev) result += prev;
-      prev = cur;
-    }
-  }
-  const firstT = t[lo];
-  const lastT = t[hi - 1];
-  let durationToStart = (firstT - w.rangeStart) / 1000;
-  let durationToEnd = (w.rangeEnd - lastT) / 1000;
-  const sampledInterval = (lastT - firstT) / 1000;
-  const avg = sampledInterval / (n - 1);
-  const threshold = avg * 1.1;
-  if (durationToStart >= threshold) durationToStart = avg / 2;
-  if (isCounter && result > 0 && first >= 0) {
-    // A counter cannot go below zero: never extrapolate past the point where it would have been zero.
-    const durationToZero = sampledInterval * (first / result);
-    if (durationToZero < durationToStart) durationToStart = durationToZero;
-  }
-  if (durationToEnd >= threshold) durationToEnd = avg / 2;
-  let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-  if (isRate) factor /= w.range / 1000;
-  out.v = result * factor;
-  return true;
-}
-
 /** First index in [lo, hi) whose time is > x (hi if none). */
 function firstAfter(t: ArrayLike<number>, lo: number, hi: number, x: number): number {
   while (lo < hi) {
@@ -332,9 +296,10 @@ function doubleExponentialSmoothing(w: Window, out: { v: number }): boolean {
 
 /** Every function over a range vector, by name. */
 export const WINDOW_FUNCTIONS: Readonly<Record<string, WindowFn>> = {
-  rate: (w, o) => extrapolatedRate(w, o, true, true),
-  increase: (w, o) => extrapolatedRate(w, o, true, false),
-  delta: (w, o) => extrapolatedRate(w, o, false, false),
+  // Plain ranges of these three take the column fast path in rangeeval.ts; only extended ranges come here.
+  rate: (w, o) => extendedRate(w, o, true, true),
+  increase: (w, o) => extendedRate(w, o, true, false),
+  delta: (w, o) => extendedRate(w, o, false, false),
   irate: (w, o) => instantValue(w, o, true),
   idelta: (w, o) => instantValue(w, o, false),
   avg_over_time: avgOverTime,
