@@ -1,0 +1,651 @@
+// The TSDB engine behind every handle on one database in this JavaScript realm: head, flushes, reads, retention.
+import { readChunkRecord } from '../../../shared/chunk/record.ts';
+import { decodeXor } from '../../../shared/chunk/xor.ts';
+import { compareLabels, METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
+import type { LabelMatcher } from '../../../shared/promql/ast.ts';
+import type { Cancellation, SelectHints, SeriesSamples } from '../../../shared/promql/queryable.ts';
+import type { SeriesAppend, StoreStats, StreamGap, StreamPosition } from '../store/sampleStore.ts';
+import { ChunkCache } from './cache.ts';
+import { runCheck } from './check.ts';
+import { emptyMeta, isQuotaError, openTsdbDatabase, type MetaRecord, type TsdbDatabase } from './db.ts';
+import { writeFlush } from './flush.ts';
+import { flushDelay, flushReason } from './flushplan.ts';
+import { HeadState, type FlushSet, type LoadedHead } from './headstate.ts';
+import { CHUNK_RANGE_MS } from './layout.ts';
+import { unionPostings, selectPostings } from './postings.ts';
+import { allLabelNames, idbPostings, READ_STORES, type ReadTx } from './read.ts';
+import { runRetention } from './retention-run.ts';
+import { combineRuns, sliceRun, type Run } from './runs.ts';
+import { headRecordSize } from './sizes.ts';
+import { requestPersistence, storageEstimate } from './storage.ts';
+import {
+  DEFAULT_FLUSH_POLICY,
+  DEFAULT_RETENTION,
+  type CheckReport,
+  type ExemplarAppend,
+  type ExemplarSeries,
+  type FlushPolicy,
+  type MetricMetadata,
+  type RetentionPolicy,
+  type RetentionReport,
+  type TsdbAppendBatch,
+  type TsdbStatus,
+} from './types.ts';
+
+/** Sent after every committed flush; the same shape as the worker protocol's DataChange. */
+export interface FlushNotice {
+  epoch: string;
+  seq: number;
+  samples: number;
+  /** Metric names that got samples. */
+  names: string[];
+  minT: number;
+  maxT: number;
+}
+
+export interface TsdbOptions {
+  /** IndexedDB database name (default 'sightline-tsdb'). */
+  name?: string;
+  flush?: Partial<FlushPolicy>;
+  retention?: Partial<RetentionPolicy>;
+  /** How often a writer checks retention after a flush (ms, default 60 s); a store over its size limit checks every flush. */
+  retentionCheckMs?: number;
+  /** Budget of the decoded-chunk cache in samples (default 2,000,000, about 32 MB). */
+  cacheSamples?: number;
+  /** Posts a FlushNotice on this BroadcastChannel after each committed flush, for other tabs. */
+  broadcastChannel?: string | null;
+  onFlush?: (notice: FlushNotice) => void;
+  /** Ask navigator.storage.persist() when opening (default true). */
+  persist?: boolean;
+  /** Decode every chunk when opening (default false: heads and the meta record only). */
+  deepCheck?: boolean;
+}
+
+/** Thrown by appends while the browser's quota is exhausted; everything stored before stays intact. */
+export class TsdbQuotaError extends Error {
+  override name = 'TsdbQuotaError';
+}
+
+/** Thrown by appends after a storage failure or on a closed store. */
+export class TsdbStateError extends Error {
+  override name = 'TsdbStateError';
+}
+
+/** Appends kept until durable, so a head rebuilt after another realm's write can replay them. */
+type LogEntry =
+  | { kind: 'batch'; batch: TsdbAppendBatch }
+  | { kind: 'import'; series: SeriesAppend[]; meta: Array<[string, MetricMetadata]>; exemplars: ExemplarAppend[] };
+
+const QUOTA_MESSAGE =
+  'The browser refused to store more data (storage quota exceeded). Ingest has stopped; everything stored so far is intact. ' +
+  'Free space (lower the retention or delete data) and resume.';
+
+/** One database's engine; handles share it (see tsdb.ts). */
+export class TsdbCore {
+  private head: HeadState | null = null;
+  private loading: Promise<HeadState> | null = null;
+  /** Generation of the last flush this core committed or loaded. */
+  private committedGen = 0;
+  private durableMeta: MetaRecord | null = null;
+  private flushChain: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly reads = new Map<number, number>();
+  private readSeq = 0;
+  private readonly labelCache = new Map<number, Labels>();
+  private readonly cache: ChunkCache;
+  private log: LogEntry[] = [];
+  private lastRetentionAt = 0;
+  private lastEstimateAt = 0;
+  private readonly listeners = new Set<(s: TsdbStatus) => void>();
+  private readonly channel: BroadcastChannel | null;
+  private readonly flushPolicy: FlushPolicy;
+  readonly retention: RetentionPolicy;
+  private state: TsdbStatus = {
+    state: 'ok',
+    message: null,
+    writer: false,
+    durable: null,
+    accepted: null,
+    pendingSamples: 0,
+    lastFlushAt: null,
+    lastFlushMs: null,
+    persisted: null,
+    usage: null,
+    quota: null,
+    storedBytes: 0,
+  };
+  /** What the check on open found. */
+  openCheck: CheckReport | null = null;
+
+  private constructor(
+    readonly db: TsdbDatabase,
+    readonly name: string,
+    private readonly opts: TsdbOptions,
+  ) {
+    this.flushPolicy = { ...DEFAULT_FLUSH_POLICY, ...opts.flush };
+    this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
+    this.cache = new ChunkCache(opts.cacheSamples ?? 2_000_000);
+    this.channel = opts.broadcastChannel && typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(opts.broadcastChannel) : null;
+  }
+
+  /** Opens the database, checks it (dropping torn heads) and reports the durable position in status(). */
+  static async open(name: string, opts: TsdbOptions): Promise<TsdbCore> {
+    let core: TsdbCore | null = null;
+    const db = await openTsdbDatabase(name, () => core?.setState('error', 'The database was upgraded in another tab: reload this page.'));
+    core = new TsdbCore(db, name, opts);
+    core.openCheck = await runCheck(db, { deep: opts.deepCheck ?? false });
+    const meta = (await db.get('meta', 'state')) ?? emptyMeta();
+    core.committedGen = meta.gen;
+    core.state.durable = meta.epoch === null ? null : { epoch: meta.epoch, seq: meta.seq };
+    core.state.storedBytes = storedBytes(meta);
+    if (opts.persist ?? true) {
+      void requestPersistence().then((p) => core!.patch({ persisted: p }));
+    }
+    void core.refreshEstimate();
+    return core;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Accepts a batch into the head; flushes (and waits) when the flush policy says so. */
+  async appendBatch(batch: TsdbAppendBatch): Promise<void> {
+    this.assertWritable();
+    const head = await this.writerState();
+    if (head.isReplay(batch)) return;
+    this.log.push({ kind: 'batch', batch });
+    this.apply(head, { kind: 'batch', batch });
+    await this.afterAppend(head);
+  }
+
+  /** Adds samples, metadata and exemplars from outside the stream (imports): the stream position does not move. */
+  async importData(series: SeriesAppend[], meta: Array<[string, MetricMetadata]> = [], exemplars: ExemplarAppend[] = []): Promise<void> {
+    this.assertWritable();
+    const head = await this.writerState();
+    const entry: LogEntry = { kind: 'import', series, meta, exemplars };
+    this.log.push(entry);
+    this.apply(head, entry);
+    await this.afterAppend(head);
+  }
+
+  /** Makes everything accepted so far durable. */
+  flush(): Promise<void> {
+    const run = this.flushChain.then(() => this.flushOnce(0));
+    this.flushChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Leaves the quota-exceeded or error state and retries the pending flush. */
+  async resume(): Promise<void> {
+    if (this.state.state === 'closed') throw new TsdbStateError('the store is closed');
+    this.setState('ok', null);
+    await this.flush();
+  }
+
+  private assertWritable(): void {
+    if (this.state.state === 'quota-exceeded') throw new TsdbQuotaError(QUOTA_MESSAGE);
+    if (this.state.state !== 'ok') throw new TsdbStateError(this.state.message ?? `the store is ${this.state.state}`);
+  }
+
+  private apply(head: HeadState, entry: LogEntry): void {
+    const now = Date.now();
+    if (entry.kind === 'batch') {
+      const b = entry.batch;
+      for (const s of b.series) head.append(s.labels, s.t, s.v, now);
+      for (const [family, m] of b.meta ?? []) head.addMetadata(family, m, now);
+      for (const x of b.exemplars ?? []) head.addExemplar(x, now);
+      head.acceptBatch({ epoch: b.epoch, seq: b.seq }, now);
+    } else {
+      for (const s of entry.series) head.append(s.labels, s.t, s.v, now);
+      for (const [family, m] of entry.meta) head.addMetadata(family, m, now);
+      for (const x of entry.exemplars) head.addExemplar(x, now);
+      head.acceptBatch(null, now);
+    }
+    this.patch({ writer: true, accepted: head.accepted, pendingSamples: head.uncommittedSamples() });
+  }
+
+  private async afterAppend(head: HeadState): Promise<void> {
+    const now = Date.now();
+    if (flushReason(head.pending(), now, this.flushPolicy) !== null) {
+      await this.flush();
+      return;
+    }
+    if (this.timer === null) {
+      const delay = flushDelay(head.pending(), now, this.flushPolicy) ?? this.flushPolicy.maxDelayMs;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        // A failure is reported through status(); the next append sees it.
+        this.flush().catch(() => undefined);
+      }, delay);
+    }
+  }
+
+  /** The head, loaded from storage on first use (the handle becomes this tab's writer). */
+  private writerState(): Promise<HeadState> {
+    if (this.head) return Promise.resolve(this.head);
+    this.loading ??= this.loadHead().then((h) => {
+      this.head = h;
+      this.loading = null;
+      return h;
+    });
+    return this.loading;
+  }
+
+  private async loadHead(): Promise<HeadState> {
+    const tx = this.db.transaction(['meta', 'series', 'heads'], 'readonly');
+    const [meta, sids, labels, headSids, heads] = await Promise.all([
+      tx.objectStore('meta').get('state'),
+      tx.objectStore('series').getAllKeys(),
+      tx.objectStore('series').getAll(),
+      tx.objectStore('heads').getAllKeys(),
+      tx.objectStore('heads').getAll(),
+    ]);
+    await tx.done;
+    const m = meta ?? emptyMeta();
+    const byHead = new Map<number, LoadedHead>();
+    headSids.forEach((sid, i) => {
+      const h = heads[i];
+      let run: Run;
+      try {
+        run = decodeXor(h.data);
+      } catch {
+        // runCheck drops undecodable heads on open; one that fails now is treated as empty.
+        run = { t: new Float64Array(0), v: new Float64Array(0) };
+      }
+      byHead.set(sid, { maxt: h.maxt, run, bytes: headRecordSize(h.data.length) });
+    });
+    const state = new HeadState(m.nextSid, m.epoch === null ? null : { epoch: m.epoch, seq: m.seq });
+    sids.forEach((sid, i) => state.load(sid, labels[i], byHead.get(sid) ?? null));
+    this.durableMeta = m;
+    this.committedGen = m.gen;
+    this.patch({ durable: m.epoch === null ? null : { epoch: m.epoch, seq: m.seq }, accepted: state.accepted });
+    return state;
+  }
+
+  private async flushOnce(attempt: number): Promise<void> {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const head = this.head;
+    if (!head || head.pending().since === null) return;
+    const gen = this.committedGen + 1;
+    const set = head.claim(gen, this.state.durable);
+    const logMark = this.log.length;
+    const t0 = performance.now();
+    let outcome;
+    try {
+      outcome = await writeFlush(this.db, set, this.committedGen);
+    } catch (e) {
+      head.rollback(gen, Date.now());
+      if (isQuotaError(e)) this.setState('quota-exceeded', QUOTA_MESSAGE);
+      else this.setState('error', `storing samples failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw isQuotaError(e) ? new TsdbQuotaError(QUOTA_MESSAGE) : e;
+    }
+    if (outcome.kind === 'conflict') {
+      head.rollback(gen, Date.now());
+      if (attempt >= 3) {
+        this.setState('error', 'another tab keeps writing to the same database; reload this tab');
+        throw new TsdbStateError('write conflict');
+      }
+      await this.reloadAfterConflict();
+      return this.flushOnce(attempt + 1);
+    }
+    head.commit(gen, outcome.headBytes);
+    this.log.splice(0, logMark);
+    this.committedGen = gen;
+    this.durableMeta = outcome.meta;
+    this.releaseMemory();
+    const ms = performance.now() - t0;
+    this.patch({
+      durable: set.position,
+      accepted: head.accepted,
+      pendingSamples: head.uncommittedSamples(),
+      lastFlushAt: Date.now(),
+      lastFlushMs: ms,
+      storedBytes: storedBytes(outcome.meta),
+    });
+    this.notify(head, set);
+    await this.maybeRetention(outcome.meta);
+    if (Date.now() - this.lastEstimateAt > 10_000) void this.refreshEstimate();
+  }
+
+  /** Another realm wrote since this head was loaded: reload it and replay what this one has not made durable. */
+  private async reloadAfterConflict(): Promise<void> {
+    const fresh = await this.loadHead();
+    for (const entry of this.log) {
+      if (entry.kind === 'batch' && fresh.isReplay(entry.batch)) continue;
+      this.apply(fresh, entry);
+    }
+    this.head = fresh;
+    this.labelCache.clear();
+    this.cache.clear();
+  }
+
+  private notify(head: HeadState, set: FlushSet): void {
+    if (!set.position || (set.samples === 0 && set.chunks.length === 0 && set.heads.length === 0)) return;
+    const names = new Set<string>();
+    for (const h of set.heads) names.add(head.entry(h.sid)?.labels[METRIC_NAME] ?? '');
+    const notice: FlushNotice = {
+      epoch: set.position.epoch,
+      seq: set.position.seq,
+      samples: set.samples,
+      names: [...names].sort(),
+      minT: set.oldest ?? NaN,
+      maxT: set.newest ?? NaN,
+    };
+    this.opts.onFlush?.(notice);
+    this.channel?.postMessage(notice);
+  }
+
+  private async maybeRetention(meta: MetaRecord): Promise<void> {
+    const over = storedBytes(meta) > this.retention.maxBytes;
+    if (!over && Date.now() - this.lastRetentionAt < (this.opts.retentionCheckMs ?? 60_000)) return;
+    await this.retentionOnce();
+  }
+
+  /** Applies the retention limits now (serialised with flushes). */
+  applyRetention(): Promise<RetentionReport> {
+    const run = this.flushChain.then(() => this.retentionOnce());
+    this.flushChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async retentionOnce(): Promise<RetentionReport> {
+    this.lastRetentionAt = Date.now();
+    const head = this.head;
+    const result = await runRetention(this.db, this.retention, this.committedGen, head);
+    if (result.kind === 'conflict') return { cutoff: null, reason: null, chunks: 0, samples: 0, bytes: 0, series: 0 };
+    if (result.meta) {
+      this.committedGen = result.meta.gen;
+      this.durableMeta = result.meta;
+      this.cache.clear();
+      for (const sid of result.droppedSeries) this.labelCache.delete(sid);
+      this.patch({ storedBytes: storedBytes(result.meta) });
+    }
+    return result.report;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private beginRead(): number {
+    const id = ++this.readSeq;
+    this.reads.set(id, this.committedGen);
+    return id;
+  }
+
+  private endRead(id: number): void {
+    this.reads.delete(id);
+    this.releaseMemory();
+  }
+
+  /** Lets the head drop committed chunks that no running read may still need from memory. */
+  private releaseMemory(): void {
+    if (!this.head) return;
+    let oldest = this.committedGen;
+    for (const g of this.reads.values()) if (g < oldest) oldest = g;
+    this.head.release(oldest);
+  }
+
+  /** Ids of matching series: the postings index, plus this writer's series not yet stored. */
+  private async matchIds(tx: ReadTx, matchers: readonly LabelMatcher[]): Promise<Uint32Array> {
+    const ids = await selectPostings(idbPostings(tx), matchers);
+    const head = this.head;
+    if (!head) return ids;
+    const extra = head.unstoredMatching(matchers).map((e) => e.sid);
+    return extra.length === 0 ? ids : unionPostings([ids, Uint32Array.from(extra).sort()]);
+  }
+
+  private async labelsOf(tx: ReadTx, ids: Uint32Array): Promise<Labels[]> {
+    const head = this.head;
+    const out: Labels[] = new Array(ids.length);
+    const missing: number[] = [];
+    ids.forEach((sid, i) => {
+      const l = head?.entry(sid)?.labels ?? this.labelCache.get(sid);
+      if (l) out[i] = l;
+      else missing.push(i);
+    });
+    if (missing.length > 0) {
+      const store = tx.objectStore('series');
+      const got = await Promise.all(missing.map((i) => store.get(ids[i])));
+      missing.forEach((i, k) => {
+        const l = got[k] ?? {};
+        out[i] = l;
+        if (got[k]) this.labelCache.set(ids[i], l);
+      });
+    }
+    return out;
+  }
+
+  /** Series matching the matchers with their samples in [start, end]; decodes only chunks overlapping the range. */
+  async select(matchers: readonly LabelMatcher[], hints: SelectHints, cancel?: Cancellation): Promise<SeriesSamples[]> {
+    const { start, end } = hints;
+    if (!(start <= end)) return [];
+    const readId = this.beginRead();
+    try {
+      const tx: ReadTx = this.db.transaction(READ_STORES, 'readonly');
+      const ids = await this.matchIds(tx, matchers);
+      if (cancel?.aborted || ids.length === 0) return [];
+      const lo = start - CHUNK_RANGE_MS + 1;
+      const chunkStore = tx.objectStore('chunks');
+      const headStore = tx.objectStore('heads');
+      const head = this.head;
+      const [labels, chunkLists, headRecs] = await Promise.all([
+        this.labelsOf(tx, ids),
+        Promise.all(Array.from(ids, (sid) => chunkStore.getAll(IDBKeyRange.bound([sid, lo], [sid, end])))),
+        Promise.all(Array.from(ids, (sid) => (head?.entry(sid) ? undefined : headStore.get(sid)))),
+      ]);
+      if (cancel?.aborted) return [];
+      const out: SeriesSamples[] = [];
+      ids.forEach((sid, i) => {
+        const runs: Run[] = [];
+        for (const rec of chunkLists[i]) {
+          const h = readChunkRecord(rec);
+          if (h.maxt < start || h.mint > end) continue;
+          runs.push(this.cache.decode(sid, rec, h));
+        }
+        const entry = head?.entry(sid);
+        if (entry) runs.push(...head!.memoryRuns(entry));
+        else if (headRecs[i]) runs.push(decodeXor(headRecs[i]!.data));
+        const r = sliceRun(combineRuns(runs), start, end);
+        if (r.t.length > 0) out.push({ labels: labels[i], t: r.t, v: r.v });
+      });
+      out.sort((a, b) => compareLabels(a.labels, b.labels));
+      return out;
+    } finally {
+      this.endRead(readId);
+    }
+  }
+
+  /** Label sets of the matching series, in Prometheus order. */
+  async seriesList(matchers: readonly LabelMatcher[]): Promise<Labels[]> {
+    const tx: ReadTx = this.db.transaction(READ_STORES, 'readonly');
+    const ids = await this.matchIds(tx, matchers);
+    return (await this.labelsOf(tx, ids)).sort(compareLabels);
+  }
+
+  /** Values of a label on the matching series (the time range is not consulted: series stay until retention drops them). */
+  async labelValues(name: string, matchers: readonly LabelMatcher[]): Promise<string[]> {
+    const tx: ReadTx = this.db.transaction(READ_STORES, 'readonly');
+    const values = new Set<string>();
+    if (matchers.length === 0) {
+      for (const v of await idbPostings(tx).labelValues(name)) values.add(v);
+      for (const e of this.head?.unstoredMatching([]) ?? []) if (e.labels[name] !== undefined) values.add(e.labels[name]);
+    } else {
+      for (const l of await this.labelsOf(tx, await this.matchIds(tx, matchers))) if (l[name] !== undefined) values.add(l[name]);
+    }
+    values.delete('');
+    return [...values].sort();
+  }
+
+  /** Label names on the matching series. */
+  async labelNames(matchers: readonly LabelMatcher[]): Promise<string[]> {
+    const tx: ReadTx = this.db.transaction(READ_STORES, 'readonly');
+    const names = new Set<string>();
+    if (matchers.length === 0) {
+      for (const n of await allLabelNames(tx)) names.add(n);
+      for (const e of this.head?.unstoredMatching([]) ?? []) for (const n in e.labels) names.add(n);
+    } else {
+      for (const l of await this.labelsOf(tx, await this.matchIds(tx, matchers))) for (const n in l) names.add(n);
+    }
+    return [...names].sort();
+  }
+
+  /** Where the stream should resume: the last accepted batch (durable after a reload, where memory starts empty). */
+  async position(): Promise<StreamPosition | null> {
+    if (this.head) return this.head.accepted && { ...this.head.accepted };
+    const meta = await this.db.get('meta', 'state');
+    return meta && meta.epoch !== null ? { epoch: meta.epoch, seq: meta.seq } : null;
+  }
+
+  /** The last position whose batches are durable. */
+  async durablePosition(): Promise<StreamPosition | null> {
+    const meta = await this.db.get('meta', 'state');
+    return meta && meta.epoch !== null ? { epoch: meta.epoch, seq: meta.seq } : null;
+  }
+
+  async recordGap(gap: StreamGap): Promise<void> {
+    await this.db.add('gaps', gap);
+  }
+
+  async gaps(): Promise<StreamGap[]> {
+    return this.db.getAll('gaps');
+  }
+
+  async stats(): Promise<StoreStats> {
+    const head = this.head;
+    if (head && this.durableMeta) {
+      const m = this.durableMeta;
+      const u = head.uncommittedRange();
+      return {
+        series: head.seriesCount,
+        samples: m.samples + head.uncommittedSamples(),
+        oldest: minOf(m.oldest, u.oldest),
+        newest: maxOf(m.newest, u.newest),
+        position: head.accepted ?? (m.epoch === null ? null : { epoch: m.epoch, seq: m.seq }),
+      };
+    }
+    const tx = this.db.transaction(['meta', 'series'], 'readonly');
+    const [meta, series] = await Promise.all([tx.objectStore('meta').get('state'), tx.objectStore('series').count()]);
+    const m = meta ?? emptyMeta();
+    return {
+      series,
+      samples: m.samples,
+      oldest: m.oldest,
+      newest: m.newest,
+      position: m.epoch === null ? null : { epoch: m.epoch, seq: m.seq },
+    };
+  }
+
+  /** Metric metadata by family, shaped like Prometheus's /api/v1/metadata data. */
+  async metadata(): Promise<Record<string, MetricMetadata[]>> {
+    const tx = this.db.transaction('metadata', 'readonly');
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()]);
+    const all = new Map<string, MetricMetadata>(keys.map((k, i) => [k, values[i]]));
+    for (const [family, m] of this.head?.uncommittedMetadata() ?? []) all.set(family, m);
+    const out: Record<string, MetricMetadata[]> = {};
+    for (const family of [...all.keys()].sort()) {
+      const m = all.get(family)!;
+      out[family] = [{ type: m.type, help: m.help, unit: m.unit }];
+    }
+    return out;
+  }
+
+  /** Exemplars of the matching series in [start, end], like Prometheus's /api/v1/query_exemplars. */
+  async exemplars(matchers: readonly LabelMatcher[], start: number, end: number): Promise<ExemplarSeries[]> {
+    if (!(start <= end)) return [];
+    const tx = this.db.transaction([...READ_STORES, 'exemplars'], 'readonly');
+    const readTx = tx as unknown as ReadTx;
+    const ids = await this.matchIds(readTx, matchers);
+    const store = tx.objectStore('exemplars');
+    const [labels, keys, values] = await Promise.all([
+      this.labelsOf(readTx, ids),
+      Promise.all(Array.from(ids, (sid) => store.getAllKeys(IDBKeyRange.bound([sid, start], [sid, end])))),
+      Promise.all(Array.from(ids, (sid) => store.getAll(IDBKeyRange.bound([sid, start], [sid, end])))),
+    ]);
+    const bySid = new Map<number, ExemplarSeries>();
+    ids.forEach((sid, i) => {
+      if (keys[i].length === 0) return;
+      bySid.set(sid, {
+        seriesLabels: labels[i],
+        exemplars: keys[i].map((k, j) => ({ labels: values[i][j].labels, value: values[i][j].value, timestamp: k[1] })),
+      });
+    });
+    const wanted = new Set(ids);
+    for (const x of this.head?.uncommittedExemplars() ?? []) {
+      if (!wanted.has(x.sid) || x.ts < start || x.ts > end) continue;
+      let s = bySid.get(x.sid);
+      if (!s) bySid.set(x.sid, (s = { seriesLabels: this.head!.entry(x.sid)!.labels, exemplars: [] }));
+      s.exemplars = s.exemplars.filter((e) => e.timestamp !== x.ts);
+      s.exemplars.push({ labels: x.labels, value: x.value, timestamp: x.ts });
+      s.exemplars.sort((a, b) => a.timestamp - b.timestamp);
+    }
+    return [...bySid.values()].sort((a, b) => compareLabels(a.seriesLabels, b.seriesLabels));
+  }
+
+  /** Runs the consistency check now (deep: decode every chunk), repairing what it can. */
+  check(deep: boolean): Promise<CheckReport> {
+    const run = this.flushChain.then(() => runCheck(this.db, { deep }));
+    this.flushChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  status(): TsdbStatus {
+    return { ...this.state };
+  }
+
+  onStatus(listener: (s: TsdbStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setState(state: TsdbStatus['state'], message: string | null): void {
+    this.patch({ state, message });
+  }
+
+  private patch(p: Partial<TsdbStatus>): void {
+    this.state = { ...this.state, ...p };
+    for (const l of this.listeners) l(this.status());
+  }
+
+  private async refreshEstimate(): Promise<void> {
+    this.lastEstimateAt = Date.now();
+    const e = await storageEstimate();
+    if (e) this.patch({ usage: e.usage, quota: e.quota });
+  }
+
+  /** Flushes what is pending and closes the database; resolves when both are done. */
+  async close(): Promise<void> {
+    try {
+      if (this.state.state === 'ok') await this.flush();
+    } catch {
+      // The failure is in status(); closing goes on, the unflushed head is lost as after a crash.
+    }
+    await this.flushChain;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.channel?.close();
+    this.db.close();
+    this.setState('closed', null);
+  }
+}
+
+function storedBytes(m: MetaRecord): number {
+  let n = m.headBytes + m.indexBytes + m.extraBytes;
+  for (const b of m.buckets) n += b[1];
+  return n;
+}
+
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
