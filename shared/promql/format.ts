@@ -1,6 +1,7 @@
 // Prometheus HTTP API JSON for query results and errors, byte-for-byte as Prometheus writes it.
 import type { Labels } from '../model/labels.ts';
 import type { Annotations, QueryErrorType, QueryResult } from './result.ts';
+import { pointColumns } from './engine/engine.ts';
 
 /**
  * A sample value of a vector or matrix as Prometheus writes it (jsonutil.MarshalFloat, without the quotes):
@@ -159,10 +160,15 @@ export function formatResultData(result: QueryResult): string {
     case 'matrix': {
       const parts: string[] = [];
       for (const series of result.result) {
-        const pts = series.points;
-        const values: string[] = new Array(pts.length);
-        for (let i = 0; i < pts.length; i++) {
-          values[i] = '[' + formatTimestamp(pts[i].t) + ',"' + formatSampleValue(pts[i].v) + '"]';
+        // Engine results carry columns; reading them skips building one Point object per sample.
+        const cols = pointColumns(series);
+        const n = cols ? cols.t.length : series.points.length;
+        const values: string[] = new Array(n);
+        if (cols) {
+          for (let i = 0; i < n; i++) values[i] = '[' + formatTimestamp(cols.t[i]) + ',"' + formatSampleValue(cols.v[i]) + '"]';
+        } else {
+          const pts = series.points;
+          for (let i = 0; i < n; i++) values[i] = '[' + formatTimestamp(pts[i].t) + ',"' + formatSampleValue(pts[i].v) + '"]';
         }
         parts.push('{"metric":' + formatLabelsJson(series.labels) + ',"values":[' + values.join(',') + ']}');
       }
