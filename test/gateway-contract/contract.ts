@@ -1,0 +1,230 @@
+// The black-box gateway contract: the same HTTP checks against every runtime (Node, workerd) scraping a real node_exporter.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Labels } from '../../shared/model/labels.ts';
+import { StreamSession, type DecodedBatch } from '../../shared/stream/session.ts';
+import { freePort, Proc, StreamReader } from '../integration/processes.ts';
+
+const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
+
+/** What the contract hands a runtime to start with. */
+export interface ContractEnv {
+  /** prometheus.yml text: job "node" scraping the exporter every second. */
+  configYaml: string;
+  /** host:port of the node_exporter the contract started on 127.0.0.1. */
+  exporterAddress: string;
+}
+
+/** A running gateway; `token` is null when the runtime runs without one (then no request needs it). */
+export interface GatewayUnderTest {
+  baseUrl: string;
+  token: string | null;
+  stop(): Promise<void>;
+}
+
+export interface GatewayContractOptions {
+  /** Shown in the suite's name, e.g. "node" or "workerd". */
+  name: string;
+  /** Starts the gateway with the given config and resolves once it accepts requests. */
+  start(env: ContractEnv): Promise<GatewayUnderTest>;
+}
+
+/** Config for the contract: 1 s scrapes of one exporter, so every check completes in seconds. */
+export function contractConfig(exporterAddress: string): string {
+  return `global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: node
+    static_configs:
+      - targets: ['${exporterAddress}']
+`;
+}
+
+/** Starts node_exporter on a free loopback port with a few cheap collectors. */
+export async function startNodeExporter(): Promise<{ proc: Proc; address: string }> {
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const proc = new Proc(NODE_EXPORTER, [`--web.listen-address=${address}`, '--collector.disable-defaults', '--collector.cpu', '--collector.loadavg', '--collector.meminfo']);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://${address}/metrics`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (!proc.running || Date.now() > deadline) throw new Error(`node_exporter did not start on ${address}:\n${proc.stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { proc, address };
+}
+
+/** Headers carrying the gateway's token, when it has one. */
+export function authHeaders(gw: GatewayUnderTest): Record<string, string> {
+  return gw.token === null ? {} : { Authorization: `Bearer ${gw.token}` };
+}
+
+/** Opens /api/v1/stream (with an optional resume query) and checks it is an event stream. */
+export async function openStream(gw: GatewayUnderTest, query = ''): Promise<StreamReader> {
+  const res = await fetch(`${gw.baseUrl}/api/v1/stream${query ? '?' + query : ''}`, { headers: authHeaders(gw) });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+  return new StreamReader(res.body as ReadableStream<Uint8Array>);
+}
+
+/** Reads messages into `session` until `found` returns a value, failing after `ms`. */
+export async function readUntil<T>(reader: StreamReader, session: StreamSession, found: (b: DecodedBatch) => T | undefined, ms = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`stream condition not met within ${ms} ms`)), ms);
+  });
+  const search = (async () => {
+    for (;;) {
+      const m = await reader.next();
+      if (m === null) throw new Error('stream ended');
+      const ev = session.apply(m);
+      if (ev.type === 'error') throw new Error(ev.error);
+      if (ev.type !== 'batch') continue;
+      const hit = found(ev.batch);
+      if (hit !== undefined) return hit;
+    }
+  })();
+  try {
+    return await Promise.race([search, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The first sample in a batch whose labels include all of `want`. */
+export function sampleOf(b: DecodedBatch, want: Labels): { labels: Labels; v: number; t: number } | undefined {
+  for (let i = 0; i < b.labels.length; i++) {
+    const l = b.labels[i];
+    if (Object.entries(want).every(([k, v]) => l[k] === v)) return { labels: l, v: b.vals[i], t: b.ts[i] };
+  }
+  return undefined;
+}
+
+interface TargetsBody {
+  status: string;
+  data: { activeTargets: Array<{ scrapePool: string; scrapeUrl: string; labels: Labels; health: string; lastError: string }> };
+}
+
+/** Registers the shared checks as one describe block; the runtime is started once for all of them. */
+export function runGatewayContract(options: GatewayContractOptions): void {
+  describe(`gateway contract (${options.name})`, () => {
+    let exporter: { proc: Proc; address: string };
+    let gw: GatewayUnderTest;
+    const session = new StreamSession();
+
+    beforeAll(async () => {
+      exporter = await startNodeExporter();
+      try {
+        gw = await options.start({ configYaml: contractConfig(exporter.address), exporterAddress: exporter.address });
+      } catch (e) {
+        // vitest may skip afterAll when beforeAll fails: leave no exporter behind.
+        await exporter.proc.stop();
+        throw e;
+      }
+    });
+
+    afterAll(async () => {
+      await Promise.all([gw?.stop(), exporter?.proc.stop()]);
+    });
+
+    it('answers /-/healthy and /-/ready without a token', async () => {
+      const res = await fetch(`${gw.baseUrl}/-/healthy`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('Sightline is Healthy.\n');
+      const ready = await fetch(`${gw.baseUrl}/-/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.text()).toBe('Sightline is Ready.\n');
+    });
+
+    it('enforces its token on the API (or, running without one, needs none)', async () => {
+      const bare = await fetch(`${gw.baseUrl}/api/v1/targets`);
+      if (gw.token === null) {
+        expect(bare.status).toBe(200);
+        return;
+      }
+      expect(bare.status).toBe(401);
+      expect(await bare.json()).toMatchObject({ status: 'error', errorType: 'unauthorized' });
+      const wrong = await fetch(`${gw.baseUrl}/api/v1/stream`, { headers: { Authorization: `Bearer ${gw.token}x` } });
+      expect(wrong.status).toBe(401);
+      await wrong.body?.cancel();
+      expect((await fetch(`${gw.baseUrl}/metrics`)).status).toBe(401);
+      const ok = await fetch(`${gw.baseUrl}/api/v1/status/buildinfo`, { headers: authHeaders(gw) });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ status: 'success' });
+    });
+
+    it('shows the exporter in /api/v1/targets with health up', async () => {
+      const deadline = Date.now() + 20_000;
+      let node: TargetsBody['data']['activeTargets'][number] | undefined;
+      while (Date.now() < deadline) {
+        const body = (await (await fetch(`${gw.baseUrl}/api/v1/targets`, { headers: authHeaders(gw) })).json()) as TargetsBody;
+        expect(body.status).toBe('success');
+        node = body.data.activeTargets.find((t) => t.scrapePool === 'node');
+        if (node?.health === 'up') break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(node).toMatchObject({
+        scrapeUrl: `http://${exporter.address}/metrics`,
+        labels: { instance: exporter.address, job: 'node' },
+        health: 'up',
+        lastError: '',
+      });
+    });
+
+    it("streams the exporter's series with their labels, metadata and up = 1", async () => {
+      const reader = await openStream(gw);
+      const hello = await reader.next();
+      expect(hello).toMatchObject({ type: 'hello' });
+      expect(hello).not.toHaveProperty('gap');
+      if (hello !== null) session.apply(hello);
+      const instance = exporter.address;
+      const batch = await readUntil(reader, session, (b) => (sampleOf(b, { __name__: 'node_cpu_seconds_total', job: 'node', instance, mode: 'idle' }) ? b : undefined));
+      const idle = sampleOf(batch, { __name__: 'node_cpu_seconds_total', mode: 'idle' });
+      expect(Object.keys(idle?.labels ?? {}).sort()).toEqual(['__name__', 'cpu', 'instance', 'job', 'mode']);
+      expect(idle?.v).toBeGreaterThan(0);
+      expect(sampleOf(batch, { __name__: 'up', job: 'node' })).toMatchObject({ labels: { __name__: 'up', instance, job: 'node' }, v: 1 });
+      // Metadata goes out once per connection, with the batch that first carries the family.
+      await reader.cancel();
+      const fresh = new StreamSession();
+      const replay = await openStream(gw);
+      const replayHello = await replay.next();
+      if (replayHello !== null) fresh.apply(replayHello);
+      const meta = await readUntil(replay, fresh, (b) => b.meta.find(([family]) => family === 'node_cpu_seconds_total'));
+      expect(meta).toEqual(['node_cpu_seconds_total', { type: 'counter', help: 'Seconds the CPUs spent in each mode.', unit: '' }]);
+      expect(replay.errors).toEqual([]);
+      await replay.cancel();
+    });
+
+    it('resumes after a reconnect (epoch and after) exactly where the client left off', async () => {
+      const after = session.lastSeq as number;
+      expect(after).toBeGreaterThan(0);
+      const reader = await openStream(gw, session.resumeQuery());
+      const hello = await reader.next();
+      expect(hello).toMatchObject({ type: 'hello', epoch: session.epoch });
+      expect(hello).not.toHaveProperty('gap');
+      expect(await reader.next()).toMatchObject({ type: 'batch', seq: after + 1 });
+      await reader.cancel();
+    });
+
+    it('tells a client from another epoch about the gap and replays what it retained', async () => {
+      const reader = await openStream(gw, 'epoch=not-this-one&after=5');
+      const hello = await reader.next();
+      expect(hello).toMatchObject({ type: 'hello', gap: { epoch: 'not-this-one', afterSeq: 5 } });
+      if (hello?.type === 'hello') expect(hello.gap?.resumedAtSeq).toBe(hello.oldestSeq);
+      await reader.cancel();
+    });
+
+    it('rejects a malformed resume position and unknown API paths with the Prometheus error envelope', async () => {
+      const bad = await fetch(`${gw.baseUrl}/api/v1/stream?after=soon`, { headers: authHeaders(gw) });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ status: 'error', errorType: 'bad_data' });
+      const missing = await fetch(`${gw.baseUrl}/api/v1/nope`, { headers: authHeaders(gw) });
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({ status: 'error', errorType: 'not_found' });
+    });
+  });
+}

@@ -1,0 +1,130 @@
+// The gateway on the real Workers runtime (wrangler dev / workerd): the shared contract, restarts, token, studio assets.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HelloMessage } from '../../shared/stream/protocol.ts';
+import { StreamSession } from '../../shared/stream/session.ts';
+import { contractConfig, openStream, readUntil, runGatewayContract, sampleOf, startNodeExporter, type GatewayUnderTest } from '../gateway-contract/contract.ts';
+import type { Proc } from '../integration/processes.ts';
+import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
+
+const TOKEN = 'workerd-test-token';
+const scratch = mkdtempSync(join(tmpdir(), 'sightline-workerd-'));
+const assets = join(scratch, 'assets');
+mkdirSync(assets);
+writeFileSync(join(assets, 'index.html'), '<!doctype html><title>Sightline studio (test build)</title>\n');
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+runGatewayContract({
+  name: 'workerd',
+  async start(env) {
+    const dev = await startWranglerDev({ dir: scratch, persistTo: join(scratch, 'contract-state'), assets, token: TOKEN, configYaml: env.configYaml });
+    return { baseUrl: dev.baseUrl, token: TOKEN, stop: () => dev.stop() };
+  },
+});
+
+describe('workerd: the Durable Object keeps epoch, sequence and series ids across a restart', () => {
+  let exporter: { proc: Proc; address: string };
+  let dev: WranglerDev | undefined;
+  const persistTo = join(scratch, 'restart-state');
+  const gw = (d: WranglerDev): GatewayUnderTest => ({ baseUrl: d.baseUrl, token: TOKEN, stop: () => d.stop() });
+
+  beforeAll(async () => {
+    exporter = await startNodeExporter();
+  });
+
+  afterAll(async () => {
+    await Promise.all([dev?.stop(), exporter?.proc.stop()]);
+  });
+
+  it('resumes a client from before the restart without a gap, with the same series ids, and keeps scraping', async () => {
+    const configYaml = contractConfig(exporter.address);
+    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml });
+    const before = new StreamSession();
+    const reader = await openStream(gw(dev));
+    const upBefore = await readUntil(reader, before, (b) => {
+      const i = b.labels.findIndex((l) => l.__name__ === 'up' && l.job === 'node');
+      return i >= 0 && b.vals[i] === 1 ? { id: b.ids[i], seq: b.seq } : undefined;
+    });
+    await reader.cancel();
+    // Let a few more batches land that this client has not seen: they must be replayed from storage.
+    await new Promise((r) => setTimeout(r, 2500));
+    const { port } = dev;
+    await dev.stop();
+    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml, port });
+
+    const resumed = await openStream(gw(dev), before.resumeQuery());
+    const hello = (await resumed.next()) as HelloMessage;
+    expect(hello).toMatchObject({ type: 'hello', epoch: before.epoch, oldestSeq: 1 });
+    expect(hello).not.toHaveProperty('gap');
+    expect(hello.nextSeq).toBeGreaterThan(upBefore.seq + 2);
+    before.apply(hello);
+    const firstReplayed = await readUntil(resumed, before, (b) => b);
+    expect(firstReplayed.seq).toBe(upBefore.seq + 1);
+    // A batch scraped by the restarted object: newer than anything stored, up = 1, same id for the same series.
+    const live = await readUntil(resumed, before, (b) => (b.seq >= hello.nextSeq && sampleOf(b, { __name__: 'up', job: 'node' }) ? b : undefined));
+    const i = live.labels.findIndex((l) => l.__name__ === 'up' && l.job === 'node');
+    expect(live.vals[i]).toBe(1);
+    expect(live.ids[i]).toBe(upBefore.id);
+    expect(resumed.errors).toEqual([]);
+    await resumed.cancel();
+  });
+
+  it('scrapes on its own after the restart, before any client connects (the stored alarm wakes the object)', async () => {
+    const { port } = dev as WranglerDev;
+    await (dev as WranglerDev).stop();
+    const stoppedAt = Date.now();
+    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml: contractConfig(exporter.address), port });
+    await new Promise((r) => setTimeout(r, 3000));
+    const session = new StreamSession();
+    const reader = await openStream(gw(dev));
+    const hello = (await reader.next()) as HelloMessage;
+    session.apply(hello);
+    // Batches appended between the restart and this first request: only the alarm can have produced them.
+    const requestedAt = Date.now() - 200;
+    const early = await readUntil(reader, session, (b) => {
+      const up = sampleOf(b, { __name__: 'up', job: 'node' });
+      return up !== undefined && up.t > stoppedAt && up.t < requestedAt ? up : undefined;
+    });
+    expect(early.v).toBe(1);
+    await reader.cancel();
+  });
+});
+
+describe('workerd: token required, studio assets public', () => {
+  let dev: WranglerDev;
+
+  beforeAll(async () => {
+    dev = await startWranglerDev({ dir: scratch, persistTo: join(scratch, 'notoken-state'), assets, token: null });
+  });
+
+  afterAll(async () => {
+    await dev?.stop();
+  });
+
+  it('refuses every API request with a clear message when SIGHTLINE_TOKEN is not set, but stays healthy', async () => {
+    for (const path of ['/api/v1/targets', '/api/v1/stream', '/metrics', '/-/ready']) {
+      const res = await fetch(`${dev.baseUrl}${path}`, { headers: { Authorization: 'Bearer guess' } });
+      expect(res.status, path).toBe(503);
+      const body = (await res.json()) as { status: string; error: string };
+      expect(body.status).toBe('error');
+      expect(body.error).toContain('wrangler secret put SIGHTLINE_TOKEN');
+    }
+    expect((await fetch(`${dev.baseUrl}/-/healthy`)).status).toBe(200);
+    // A browser navigating to an API path must reach the Worker, not get the studio's index.html.
+    const navigated = await fetch(`${dev.baseUrl}/api/v1/targets`, { headers: { Accept: 'text/html', 'Sec-Fetch-Mode': 'navigate' } });
+    expect(navigated.status).toBe(503);
+    expect(navigated.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('serves the studio from Workers assets, with index.html for client-side routes', async () => {
+    const root = await fetch(`${dev.baseUrl}/`);
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('Sightline studio (test build)');
+    const route = await fetch(`${dev.baseUrl}/explore/some-query`, { headers: { Accept: 'text/html', 'Sec-Fetch-Mode': 'navigate' } });
+    expect(route.status).toBe(200);
+    expect(await route.text()).toContain('Sightline studio (test build)');
+  });
+});
