@@ -1,5 +1,6 @@
-// The gateway's HTTP app (Web-standard only): stream, targets, status, health and self-metrics routes.
+// The gateway's HTTP app (Web-standard only): access control, query API, stream, targets, status, lifecycle, health and self-metrics.
 import { Hono, type MiddlewareHandler } from 'hono';
+import type { Engine } from '../shared/promql/engine/index.ts';
 import type { Head } from './head/head.ts';
 import type { Clock, Scheduler } from './runtime/ports.ts';
 import type { DroppedTargetSpec, TargetStatus } from './scrape/manager.ts';
@@ -7,19 +8,43 @@ import type { BuildInfo, SelfMetrics } from './metrics/self-metrics.ts';
 import { TEXT_CONTENT_TYPE } from './metrics/registry.ts';
 import { failure, statusFor, success } from './api/envelope.ts';
 import { redactSecrets } from './api/redact.ts';
-import { targetsJSON } from './api/targets.ts';
+import { DEFAULT_QUERY_LIMITS, queryApi, type QueryLimits } from './api/query.ts';
+import { security, type SecurityOptions } from './api/security.ts';
+import { lastScrapeJSON, targetsJSON } from './api/targets.ts';
+import type { LastScrape } from './scrape/manager.ts';
 import { openStream } from './stream/connection.ts';
+
+/** Outcome of a configuration reload: the errors that kept the old configuration in force. */
+export interface ReloadResult {
+  ok: boolean;
+  errors: string[];
+}
 
 /** Everything the routes read; built by createGateway, or by tests with fakes. */
 export interface AppDeps {
   head: Head;
-  scrapes: { targets(): TargetStatus[]; droppedTargets(): readonly DroppedTargetSpec[] };
+  scrapes: {
+    targets(): TargetStatus[];
+    droppedTargets(): readonly DroppedTargetSpec[];
+    /** Dropped targets per pool when some were not kept (keep_dropped_targets); else counted from droppedTargets(). */
+    droppedTargetCounts?(): Record<string, number>;
+    /** The last scrape body of the target of this pool with this instance label (or scrape URL). */
+    lastScrape?(pool: string, instance: string, url?: string): LastScrape | undefined;
+  };
   metrics: SelfMetrics;
+  /** The PromQL engine behind /api/v1/query and /api/v1/query_range. */
+  engine: Engine;
+  /** --query.max-samples, --query.timeout, --query.lookback-delta (Prometheus's defaults when absent). */
+  queryLimits?: QueryLimits;
+  /** Tokens, CORS and body limits; absent = no token (open to whoever reaches a loopback Host). */
+  security?: SecurityOptions;
+  /** POST /-/reload and SIGHUP: re-reads the configuration; absent = the runtime cannot reload (405). */
+  reload?: () => Promise<ReloadResult>;
   clock: Clock;
   scheduler: Scheduler;
   build: BuildInfo;
-  /** The configuration as loaded, shown by /api/v1/status/config. */
-  configYaml: string;
+  /** The configuration in force (changes on reload), shown by /api/v1/status/config with secrets hidden. */
+  configYaml: () => string;
   /** Command-line flags, shown by /api/v1/status/flags. */
   flags: Record<string, string>;
   /** Idle time before a stream heartbeat (default 15 s). */
@@ -28,12 +53,24 @@ export interface AppDeps {
   ready?: () => boolean;
   /** Serves the built studio (runtime-specific); requests no API route matched fall through to it. */
   staticFiles?: MiddlewareHandler;
+  /** More API routes (rules, alerts, silences: gateway/rules/system.ts), mounted before the API catch-all. */
+  routes?: Hono;
 }
 
 const API_ROUTES = new Set([
   '/metrics',
   '/api/v1/stream',
   '/api/v1/targets',
+  '/api/v1/targets/last_scrape',
+  '/api/v1/query',
+  '/api/v1/query_range',
+  '/api/v1/series',
+  '/api/v1/labels',
+  '/api/v1/metadata',
+  '/api/v1/query_exemplars',
+  '/api/v1/format_query',
+  '/api/v1/parse_query',
+  '/-/reload',
   '/api/v1/status/buildinfo',
   '/api/v1/status/config',
   '/api/v1/status/flags',
@@ -49,9 +86,16 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', async (c, next) => {
     await next();
     const path = c.req.path;
-    const handler = API_ROUTES.has(path) ? path : path.startsWith('/api/') ? '/api/other' : '/static';
+    const handler = API_ROUTES.has(path)
+      ? path
+      : path.startsWith('/api/v1/label/')
+        ? '/api/v1/label/:name/values'
+        : path.startsWith('/api/')
+          ? '/api/other'
+          : '/static';
     metrics.httpRequests.inc([handler, String(c.res.status)]);
   });
+  app.use('*', security(deps.security ?? {}));
 
   app.get('/-/healthy', (c) => c.text('Sightline is Healthy.\n'));
   app.get('/-/ready', (c) => (deps.ready?.() ?? true ? c.text('Sightline is Ready.\n') : c.text('Service Unavailable\n', 503)));
@@ -59,7 +103,11 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/metrics', () => new Response(metrics.registry.expose(), { headers: { 'Content-Type': TEXT_CONTENT_TYPE } }));
 
   app.get('/api/v1/targets', (c) =>
-    c.json(success(targetsJSON(deps.scrapes.targets(), deps.scrapes.droppedTargets(), c.req.query('state'), c.req.query('scrapePool')))),
+    c.json(
+      success(
+        targetsJSON(deps.scrapes.targets(), deps.scrapes.droppedTargets(), c.req.query('state'), c.req.query('scrapePool'), deps.scrapes.droppedTargetCounts?.()),
+      ),
+    ),
   );
   app.get('/api/v1/status/buildinfo', (c) =>
     c.json(
@@ -73,9 +121,34 @@ export function createApp(deps: AppDeps): Hono {
       }),
     ),
   );
-  const shownConfig = redactSecrets(deps.configYaml);
-  app.get('/api/v1/status/config', (c) => c.json(success({ yaml: shownConfig })));
+  app.get('/api/v1/status/config', (c) => c.json(success({ yaml: redactSecrets(deps.configYaml()) })));
   app.get('/api/v1/status/flags', (c) => c.json(success(deps.flags)));
+
+  app.get('/api/v1/targets/last_scrape', (c) => {
+    const pool = c.req.query('scrapePool') ?? '';
+    const instance = c.req.query('instance') ?? '';
+    const url = c.req.query('scrapeUrl');
+    if (pool === '' || (instance === '' && url === undefined)) {
+      return c.json(failure('bad_data', 'parameters "scrapePool" and "instance" (or "scrapeUrl") are required'), statusFor('bad_data'));
+    }
+    const last = deps.scrapes.lastScrape?.(pool, instance, url);
+    if (last === undefined) {
+      return c.json(failure('not_found', `no active target with scrapePool=${JSON.stringify(pool)} and instance=${JSON.stringify(instance)}`), statusFor('not_found'));
+    }
+    return c.json(success(lastScrapeJSON(last)));
+  });
+
+  app.route('/api/v1', queryApi({ store: head, engine: deps.engine, clock: deps.clock, limits: deps.queryLimits ?? DEFAULT_QUERY_LIMITS }));
+
+  const reload = async (): Promise<Response> => {
+    if (deps.reload === undefined) return new Response('This runtime cannot reload its configuration.\n', { status: 405 });
+    const result = await deps.reload();
+    if (result.ok) return new Response(null, { status: 200 });
+    return new Response(`failed to reload config: ${result.errors.join('\n')}\n`, { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  };
+  app.post('/-/reload', reload);
+  app.put('/-/reload', reload);
+  app.all('/-/reload', () => new Response('Only POST or PUT requests allowed\n', { status: 405, headers: { Allow: 'POST, PUT' } }));
 
   app.get('/api/v1/stream', (c) => {
     let epoch = c.req.query('epoch') ?? null;
@@ -113,6 +186,7 @@ export function createApp(deps: AppDeps): Hono {
     });
   });
 
+  if (deps.routes) app.route('/', deps.routes);
   app.all('/api/*', (c) => c.json(failure('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), statusFor('not_found')));
   if (deps.staticFiles) app.use('*', deps.staticFiles);
   return app;

@@ -1,7 +1,7 @@
 // /api/v1/targets in Prometheus's JSON shape, from the scrape manager's target status.
 import { formatDuration } from '../../shared/config/duration.ts';
 import type { Labels } from '../../shared/model/labels.ts';
-import type { DroppedTargetSpec, TargetStatus } from '../scrape/manager.ts';
+import type { DroppedTargetSpec, LastScrape, TargetStatus } from '../scrape/manager.ts';
 
 export interface ActiveTargetJSON {
   discoveredLabels: Labels;
@@ -37,11 +37,13 @@ export function targetsJSON(
   dropped: readonly DroppedTargetSpec[],
   state: string | undefined,
   pool: string | undefined,
+  droppedCounts?: Record<string, number>,
 ): TargetsJSON {
   const wantActive = state === undefined || state === '' || state === 'any' || state === 'active';
   const wantDropped = state === undefined || state === '' || state === 'any' || state === 'dropped';
-  const counts: Record<string, number> = {};
-  for (const d of dropped) counts[d.pool] = (counts[d.pool] ?? 0) + 1;
+  let counts: Record<string, number> = {};
+  if (droppedCounts !== undefined) counts = { ...droppedCounts };
+  else for (const d of dropped) counts[d.pool] = (counts[d.pool] ?? 0) + 1;
   return {
     activeTargets: wantActive
       ? active
@@ -64,5 +66,36 @@ export function targetsJSON(
       ? dropped.filter((d) => pool === undefined || d.pool === pool).map((d) => ({ discoveredLabels: d.discoveredLabels, scrapePool: d.pool }))
       : [],
     droppedTargetCounts: counts,
+  };
+}
+
+/** The `data` of GET /api/v1/targets/last_scrape (a Sightline extension, documented in docs/api.md). */
+export interface LastScrapeJSON {
+  scrapePool: string;
+  scrapeUrl: string;
+  labels: Labels;
+  /** RFC 3339 start of the scrape, Go's zero time before the first one. */
+  lastScrape: string;
+  lastError: string;
+  contentType: string;
+  /** Uncompressed size of the whole response body. */
+  bodyBytes: number;
+  /** True when `body` holds only the first 2 MiB. */
+  truncated: boolean;
+  body: string;
+}
+
+/** Shapes a target's last scrape body for the API. */
+export function lastScrapeJSON(l: LastScrape): LastScrapeJSON {
+  return {
+    scrapePool: l.spec.pool,
+    scrapeUrl: l.spec.url,
+    labels: l.spec.settings.targetLabels,
+    lastScrape: l.at === 0 ? NEVER : new Date(l.at).toISOString(),
+    lastError: l.error,
+    contentType: l.contentType,
+    bodyBytes: l.bytes,
+    truncated: l.truncated,
+    body: l.body,
   };
 }

@@ -47,6 +47,10 @@ describe('check-config CLI', () => {
       `   - ${fixture('good/rules/cpu.yml')}`,
       `   - ${fixture('good/rules/up.yml')}`,
       `  SUCCESS: ${file} is valid prometheus config file syntax`,
+      `Checking ${fixture('good/rules/cpu.yml')}`,
+      '  SUCCESS: 1 rules found',
+      `Checking ${fixture('good/rules/up.yml')}`,
+      '  SUCCESS: 1 rules found',
     ]);
   });
 

@@ -15,6 +15,7 @@ import {
   type ScrapeConfig,
   type TargetGroup,
 } from '../../shared/config/index.ts';
+import { validateRuleFile } from './check-rules.ts';
 
 /** What a rule-file checker reports for one file; `summary` is printed after SUCCESS (e.g. "3 rules found"). */
 export interface RuleFileReport {
@@ -200,7 +201,7 @@ function main(argv: string[]): number {
     );
     return 2;
   }
-  return checkConfigFiles(files, { syntaxOnly, env: process.env });
+  return checkConfigFiles(files, { syntaxOnly, env: process.env, validateRuleFile });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -46,6 +46,41 @@ export interface StoredBatch {
   wire?: string;
 }
 
+/** One batch as a HeadStore keeps it: the StoredBatch without its wire cache. */
+export interface PersistedBatch {
+  seq: number;
+  appendedAt: number;
+  ids: Uint32Array;
+  ts: number | Float64Array;
+  vals: Float64Array;
+  meta: ReadonlyArray<[string, MetricMetadata]>;
+  exemplars: ReadonlyArray<[number, Labels, number, number | null]>;
+}
+
+/** What a restart needs to continue an epoch: the counters and the retained batches with their series' labels. */
+export interface HeadSnapshot {
+  /** Sequence number the next new batch must get. */
+  nextSeq: number;
+  /** Series id the next new series must get (ids are never reused within an epoch). */
+  nextSeriesId: number;
+  series: ReadonlyMap<number, Labels>;
+  /** Ascending by seq. */
+  batches: readonly PersistedBatch[];
+}
+
+/**
+ * The persistence port of a head: Node's LogHeadStore (--storage.path); a Durable Object store on Workers. Start-up:
+ * load() → new Head({ epoch }) → head.restore(snapshot) → attach(head, epoch); shutdown: close().
+ */
+export interface HeadStore {
+  /** The stored epoch and what is still within retention, or null when nothing is stored. */
+  load(): Promise<{ epoch: string; snapshot: HeadSnapshot } | null>;
+  /** Persists every batch the head appends from now on. */
+  attach(head: Head, epoch: string): void;
+  /** Writes what is pending; nothing is written afterwards. */
+  close(): Promise<void>;
+}
+
 export interface HeadOptions {
   /** Changes whenever sequence numbers and series ids restart (each process start). */
   epoch: string;
@@ -149,6 +184,86 @@ export class Head implements Queryable {
     return batch;
   }
 
+  /** Id the next new series gets (persisted so ids are never reused within an epoch). */
+  get nextSeriesId(): number {
+    return this.nextId;
+  }
+
+  /** Every series the head holds. */
+  allSeries(): Iterable<HeadSeries> {
+    return this.byId.values();
+  }
+
+  /**
+   * Loads a persisted snapshot into this fresh head: series keep their ids, batches their sequence numbers, and
+   * numbering continues after both. Only the newest run of consecutive batches is kept (replay finds a batch by its
+   * distance from the oldest); samples older than the retention window at `now` are dropped. Listeners are not told.
+   */
+  restore(snap: HeadSnapshot, now: number): void {
+    if (this.seq !== 1 || this.byId.size !== 0) throw new Error('Head.restore needs a fresh head');
+    let from = snap.batches.length;
+    while (from > 0 && (from === snap.batches.length || snap.batches[from].seq === snap.batches[from - 1].seq + 1)) from--;
+    let maxSeq = 0;
+    let maxId = 0;
+    for (const id of snap.series.keys()) maxId = Math.max(maxId, id);
+    for (const b of snap.batches.slice(from)) {
+      const n = b.ids.length;
+      const ids = new Uint32Array(n);
+      const ts = new Float64Array(n);
+      const vals = new Float64Array(n);
+      let kept = 0;
+      for (let i = 0; i < n; i++) {
+        const series = this.restoredSeries(b.ids[i], snap.series);
+        const t = typeof b.ts === 'number' ? b.ts : b.ts[i];
+        if (series === undefined || !series.samples.append(t, b.vals[i])) continue;
+        series.lastSeq = b.seq;
+        ids[kept] = series.id;
+        ts[kept] = t;
+        vals[kept] = b.vals[i];
+        kept++;
+      }
+      for (const [family, m] of b.meta) this.metadata.set(family, m);
+      const exemplars = b.exemplars.filter(([id]) => this.restoredSeries(id, snap.series) !== undefined);
+      this.sampleCount += kept;
+      this.batchSampleCount += kept;
+      this.batches.push({
+        seq: b.seq,
+        appendedAt: b.appendedAt,
+        ids: ids.subarray(0, kept),
+        ts: sameTimestamp(ts, kept) ? (kept > 0 ? ts[0] : typeof b.ts === 'number' ? b.ts : 0) : ts.subarray(0, kept),
+        vals: vals.subarray(0, kept),
+        meta: b.meta,
+        exemplars,
+      });
+      maxSeq = b.seq;
+    }
+    this.seq = Math.max(snap.nextSeq, maxSeq + 1, 1);
+    this.nextId = Math.max(snap.nextSeriesId, maxId + 1, 1);
+    this.compact(now);
+  }
+
+  /** The series with a persisted id, created under that id on first use. */
+  private restoredSeries(id: number, labelsById: ReadonlyMap<number, Labels>): HeadSeries | undefined {
+    const known = this.byId.get(id);
+    if (known !== undefined) return known;
+    const labels = labelsById.get(id);
+    if (labels === undefined) return undefined;
+    const key = labelsKey(labels);
+    const older = this.byKey.get(key);
+    const series: HeadSeries = { id, labels, key, samples: new SampleBuffer(), lastSeq: 0 };
+    this.byId.set(id, series);
+    // A label set that vanished and came back has two ids; queries see the newer one only.
+    if (older === undefined || older.id < id) {
+      if (older !== undefined) this.byName.get(older.labels[METRIC_NAME] ?? '')?.delete(older);
+      this.byKey.set(key, series);
+      const name = labels[METRIC_NAME] ?? '';
+      let set = this.byName.get(name);
+      if (set === undefined) this.byName.set(name, (set = new Set()));
+      set.add(series);
+    }
+    return series;
+  }
+
   /** The batch with this sequence number, if still retained. */
   batch(seq: number): StoredBatch | undefined {
     const i = this.firstBatch + (seq - this.oldestSeq);
@@ -228,11 +343,40 @@ export class Head implements Queryable {
     return [...values].sort();
   }
 
-  private *matching(matchers: readonly LabelMatcher[], start: number, end: number): Iterable<HeadSeries> {
+  /** Series matching all matchers that have samples overlapping [start, end] (ms). */
+  *matching(matchers: readonly LabelMatcher[], start: number, end: number): Iterable<HeadSeries> {
     for (const series of this.candidates(matchers)) {
       if (!matchesAll(series.labels, matchers)) continue;
       if (series.samples.lastT < start || series.samples.firstT > end) continue;
       yield series;
+    }
+  }
+
+  /**
+   * Exemplars still in the replay window with time in [start, end], oldest first. An exemplar exposed without a
+   * timestamp gets its scrape's sample time, as Prometheus stores it; repeats of the previous exemplar of the same
+   * series (the same exemplar seen on every scrape) are skipped, as Prometheus's exemplar storage does.
+   */
+  *exemplars(start: number, end: number): Iterable<{ series: HeadSeries; labels: Labels; value: number; t: number }> {
+    const last = new Map<number, string>();
+    for (let i = this.firstBatch; i < this.batches.length; i++) {
+      const b = this.batches[i];
+      for (const [id, labels, value, ts] of b.exemplars) {
+        const series = this.byId.get(id);
+        if (series === undefined) continue;
+        let t = ts;
+        if (t === null) {
+          if (typeof b.ts === 'number') t = b.ts;
+          else {
+            const at = b.ids.indexOf(id);
+            t = at >= 0 ? b.ts[at] : b.appendedAt;
+          }
+        }
+        const sig = `${labelsKey(labels)}\x00${value}\x00${t}`;
+        if (last.get(id) === sig) continue;
+        last.set(id, sig);
+        if (t >= start && t <= end) yield { series, labels, value, t };
+      }
     }
   }
 
@@ -258,7 +402,7 @@ export class Head implements Queryable {
   }
 
   private drop(series: HeadSeries): void {
-    this.byKey.delete(series.key);
+    if (this.byKey.get(series.key) === series) this.byKey.delete(series.key);
     this.byId.delete(series.id);
     const name = series.labels[METRIC_NAME] ?? '';
     const set = this.byName.get(name);

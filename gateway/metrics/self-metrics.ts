@@ -35,6 +35,9 @@ export interface SelfMetrics {
   streamClients: LabelledMetric;
   streamConnections: LabelledMetric;
   streamBytes: LabelledMetric;
+  configReloadSuccessful: LabelledMetric;
+  configReloadSuccessTime: LabelledMetric;
+  sdRefreshFailures: LabelledMetric;
 }
 
 /** Registers every self-metric family. */
@@ -75,5 +78,8 @@ export function createSelfMetrics(head: Head, build: BuildInfo, processStats?: P
     streamClients: registry.gauge('sightline_stream_clients', 'Stream connections currently open.'),
     streamConnections: registry.counter('sightline_stream_connections_total', 'Stream connections accepted.'),
     streamBytes: registry.counter('sightline_stream_sent_bytes_total', 'Bytes sent to stream clients.'),
+    configReloadSuccessful: registry.gauge('sightline_config_last_reload_successful', 'Whether the last configuration reload attempt was successful.'),
+    configReloadSuccessTime: registry.gauge('sightline_config_last_reload_success_timestamp_seconds', 'Timestamp of the last successful configuration reload.'),
+    sdRefreshFailures: registry.counter('sightline_sd_refresh_failures_total', 'Service discovery refreshes that failed, by mechanism.', ['mechanism']),
   };
 }

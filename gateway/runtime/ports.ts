@@ -17,6 +17,37 @@ export interface Scheduler {
 /** The fetch a scrape uses; the Web-standard signature, so Node, Workers and test fakes all fit. */
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
+/** Reads a text file (credentials_file, password_file, file_sd files); rejects with the OS error. */
+export type FileReader = (path: string) => Promise<string>;
+
+/** TLS settings of a tls_config, with every *_file already named (the factory reads them). */
+export interface TlsSettings {
+  ca?: string;
+  caFile?: string;
+  cert?: string;
+  certFile?: string;
+  key?: string;
+  keyFile?: string;
+  serverName?: string;
+  insecureSkipVerify: boolean;
+  minVersion?: string;
+  maxVersion?: string;
+}
+
+/** Builds (and may cache) a fetch that applies a tls_config; rejects with a message when files cannot be read. */
+export type TlsFetchFactory = (tls: TlsSettings) => Promise<FetchFn>;
+
+/**
+ * Files for file_sd_configs: list the files a pattern (`*` in the last path segment) matches, read them, and
+ * optionally watch their directories. Node implements it; runtimes without a file system pass none.
+ */
+export interface FileSource {
+  glob(pattern: string): Promise<string[]>;
+  read: FileReader;
+  /** Calls onChange (possibly spuriously) when something in these directories changes; returns the stop function. */
+  watch?(dirs: readonly string[], onChange: () => void): () => void;
+}
+
 /** The real clock. */
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -25,3 +56,17 @@ export const systemScheduler: Scheduler = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/**
+ * A directory of text files for the head's log (--storage.path): Node implements it over the file system; Workers
+ * keeps its own Durable Object storage instead. Names are plain file names, no paths.
+ */
+export interface LogDir {
+  list(): Promise<string[]>;
+  /** The whole file, or null when it does not exist. */
+  read(name: string): Promise<string | null>;
+  append(name: string, text: string): Promise<void>;
+  /** Replaces the file atomically (write elsewhere, then rename). */
+  replace(name: string, text: string): Promise<void>;
+  remove(name: string): Promise<void>;
+}

@@ -68,6 +68,17 @@ describe('fetchTarget', () => {
     expect(time.pending).toBe(0);
   });
 
+  it('fails at the timeout when the target sends headers and then never finishes the body', async () => {
+    const endless = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('up 1\n'));
+      },
+    });
+    const pending = fetchTarget(options(async () => new Response(endless)));
+    await time.advance(2500);
+    expect(await pending).toEqual({ ok: false, error: 'Get "http://127.0.0.1:9100/metrics": context deadline exceeded (scrape_timeout 2.5s)' });
+  });
+
   it('fails a body over the size limit without reading all of it', async () => {
     let pulls = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -78,7 +89,7 @@ describe('fetchTarget', () => {
       },
     });
     const r = await fetchTarget(options(async () => new Response(body), { bodySizeLimit: 4096 }));
-    expect(r).toEqual({ ok: false, error: 'body size limit exceeded (limit: 4096 bytes)' });
+    expect(r).toEqual({ ok: false, error: 'body size limit exceeded (limit: 4096 bytes)', overLimit: true });
     expect(pulls).toBeLessThan(10);
   });
 

@@ -22,7 +22,7 @@ export interface FetchTargetOptions {
 
 export type FetchTargetResult =
   | { ok: true; body: string; contentType: string; bytes: number }
-  | { ok: false; error: string };
+  | { ok: false; error: string; /** The body broke bodySizeLimit (scrape_body_size_bytes reports -1). */ overLimit?: boolean };
 
 /** Fetches a target's metrics; every failure (network, status, timeout, size) becomes an error string, never a throw. */
 export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetResult> {
@@ -48,8 +48,8 @@ export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetRes
       await response.body?.cancel().catch(() => undefined);
       return { ok: false, error: `server returned HTTP status ${response.status} ${response.statusText}`.trimEnd() };
     }
-    const read = await readCapped(response, o.bodySizeLimit);
-    if (read === null) return { ok: false, error: `body size limit exceeded (limit: ${o.bodySizeLimit} bytes)` };
+    const read = await readCapped(response, o.bodySizeLimit, controller.signal);
+    if (read === null) return { ok: false, error: `body size limit exceeded (limit: ${o.bodySizeLimit} bytes)`, overLimit: true };
     return { ok: true, body: read.text, contentType: response.headers.get('content-type') ?? '', bytes: read.bytes };
   } catch (e) {
     if (timedOut) return { ok: false, error: `${prefix}: context deadline exceeded (scrape_timeout ${o.timeoutMs / 1000}s)` };
@@ -61,22 +61,32 @@ export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetRes
   }
 }
 
-/** Reads the (already decompressed) body, giving up as soon as it exceeds the limit; null when it did. */
-async function readCapped(response: Response, limit: number): Promise<{ text: string; bytes: number } | null> {
+/**
+ * Reads the (already decompressed) body, giving up as soon as it exceeds the limit (null). Aborting `signal` ends
+ * the read even when the body stream itself does not react to it (a target that never closes the connection).
+ */
+async function readCapped(response: Response, limit: number, signal: AbortSignal): Promise<{ text: string; bytes: number } | null> {
   if (response.body === null) return { text: '', bytes: 0 };
   const reader = response.body.getReader();
+  const onAbort = (): void => void reader.cancel().catch(() => undefined);
+  signal.addEventListener('abort', onAbort);
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (limit > 0 && bytes > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (signal.aborted) throw new DOMException('body read aborted', 'AbortError');
+      if (done) break;
+      bytes += value.byteLength;
+      if (limit > 0 && bytes > limit) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      text += decoder.decode(value, { stream: true });
     }
-    text += decoder.decode(value, { stream: true });
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   return { text: text + decoder.decode(), bytes };
 }

@@ -1,12 +1,19 @@
 // The scrape manager: one loop per target on its own phase, results labelled and appended to the head.
+import type { TLSConfig } from '../../shared/config/types.ts';
 import type { ExpositionFormat } from '../../shared/exposition/types.ts';
 import { labelsKey, type Labels } from '../../shared/model/labels.ts';
 import { alignScrapeTimestamp, nextScrapeTime, scrapeOffset } from '../../shared/scrape/offset.ts';
 import { TargetScrapeState } from '../../shared/scrape/target-state.ts';
 import type { ExposedScrape, ScrapeOutput, ScrapeSettings } from '../../shared/scrape/types.ts';
 import type { Head } from '../head/head.ts';
-import type { Clock, FetchFn, Scheduler, TimerHandle } from '../runtime/ports.ts';
-import { fetchTarget } from './fetch-target.ts';
+import type { Clock, FetchFn, FileReader, Scheduler, TimerHandle, TlsFetchFactory } from '../runtime/ports.ts';
+import { fetchTarget, type FetchTargetResult } from './fetch-target.ts';
+import { resolveSecretHeaders, type SecretFiles } from './secrets.ts';
+
+/** Body cap when a job sets no body_size_limit: a runaway target must not exhaust the gateway's memory. */
+export const DEFAULT_BODY_SIZE_LIMIT = 64 * 1024 * 1024;
+/** How much of each target's last scrape body is kept for the studio's Targets page. */
+export const LAST_SCRAPE_MAX_BYTES = 2 * 1024 * 1024;
 
 /** A target ready to scrape, as target discovery and relabelling produced it. */
 export interface TargetSpec {
@@ -27,8 +34,33 @@ export interface TargetSpec {
   followRedirects: boolean;
   bodySizeLimit: number;
   headers?: Record<string, string>;
+  /** Credentials read from files at every scrape (password_file, credentials_file, http_headers files). */
+  secretFiles?: SecretFiles;
+  /** tls_config when it sets anything (CA, client certificate, server name, insecure_skip_verify). */
+  tls?: TLSConfig;
+  /** Set when the target must not be scraped (target_limit exceeded): each scrape fails with this error. */
+  forcedError?: string;
   /** Changes whenever the target's scrape_config changes, so a reload restarts its loop. */
   configKey: string;
+  /**
+   * The scrape_config without what cannot change the stored samples (interval, timeout, sample_limit, HTTP client
+   * settings): a restarted loop with the same reuseKey continues its series instead of marking them stale.
+   */
+  reuseKey?: string;
+}
+
+/** The last response body of a target, kept (truncated) for inspection. */
+export interface LastScrape {
+  spec: TargetSpec;
+  /** Unix ms of the scrape's start. */
+  at: number;
+  contentType: string;
+  /** Uncompressed size of the whole body. */
+  bytes: number;
+  /** At most LAST_SCRAPE_MAX_BYTES of it (cut at a character boundary). */
+  body: string;
+  truncated: boolean;
+  error: string;
 }
 
 /** A target that relabelling dropped, shown under droppedTargets. */
@@ -61,30 +93,56 @@ export interface ScrapeManagerDeps {
   offsetSeed?: number;
   /** Called after every scrape, for self-metrics. */
   onScrape?: (spec: TargetSpec, output: ScrapeOutput, durationMs: number) => void;
+  /** Reads credential files; absent on runtimes without a file system (a target needing one then fails, saying so). */
+  readFile?: FileReader;
+  /** Builds a fetch honouring a tls_config; absent where the runtime cannot (such targets fail, saying so). */
+  tlsFetch?: TlsFetchFactory;
+  /** Name of the runtime for error messages ("Cloudflare Workers"). */
+  runtimeName?: string;
 }
 
 /** Runs the scrape loops of the current set of targets. */
 export class ScrapeManager {
   private loops = new Map<string, TargetLoop>();
   private dropped: DroppedTargetSpec[] = [];
+  private droppedCounts: Record<string, number> = {};
   private stopped = false;
 
   constructor(private readonly deps: ScrapeManagerDeps) {}
 
   /**
    * Replaces the target set. Unchanged targets keep running (and their series and phase); removed or changed ones
-   * get stale markers for all their series, as Prometheus does when a target disappears.
+   * get stale markers for all their series, as Prometheus does when a target disappears — unless the change cannot
+   * alter the samples (same reuseKey), when the new loop continues the old one's series.
    */
-  apply(active: readonly TargetSpec[], dropped: readonly DroppedTargetSpec[] = []): void {
+  apply(active: readonly TargetSpec[], dropped: readonly DroppedTargetSpec[] = [], droppedCounts?: Record<string, number>): void {
     const next = new Map<string, TargetLoop>();
     for (const spec of active) {
       const key = targetKey(spec);
       if (next.has(key)) continue;
       next.set(key, this.loops.get(key) ?? new TargetLoop(spec, this.deps));
     }
-    for (const [key, loop] of this.loops) if (!next.has(key)) loop.stop(true);
+    // A target whose job changed only in ways that keep its samples the same takes over its old loop's series.
+    const successors = new Map<TargetLoop, TargetLoop>();
+    const byIdentity = new Map<string, TargetLoop>();
+    for (const [key, loop] of next) if (!this.loops.has(key) && loop.spec.reuseKey !== undefined) byIdentity.set(identity(loop.spec), loop);
+    for (const [key, loop] of this.loops) {
+      if (next.has(key) || loop.spec.reuseKey === undefined) continue;
+      const successor = byIdentity.get(identity(loop.spec));
+      if (successor !== undefined && successor.spec.reuseKey === loop.spec.reuseKey) {
+        successors.set(loop, successor);
+        byIdentity.delete(identity(loop.spec));
+      }
+    }
+    for (const [key, loop] of this.loops) {
+      if (next.has(key)) continue;
+      const successor = successors.get(loop);
+      loop.stop(successor === undefined);
+      if (successor !== undefined) successor.inherit(loop);
+    }
     this.loops = next;
     this.dropped = [...dropped];
+    this.droppedCounts = droppedCounts ?? countByPool(dropped);
     if (!this.stopped) for (const loop of next.values()) loop.start();
   }
 
@@ -105,14 +163,40 @@ export class ScrapeManager {
     return this.dropped;
   }
 
+  /** Dropped targets per pool, including those keep_dropped_targets did not keep. */
+  droppedTargetCounts(): Record<string, number> {
+    return this.droppedCounts;
+  }
+
+  /** The last scrape body of a target, found by pool and `instance` label, or by scrape URL. */
+  lastScrape(pool: string, instance: string, url?: string): LastScrape | undefined {
+    for (const loop of this.loops.values()) {
+      const spec = loop.spec;
+      if (spec.pool !== pool) continue;
+      if (url !== undefined ? spec.url === url : spec.settings.targetLabels.instance === instance) return loop.lastBody();
+    }
+    return undefined;
+  }
+
   /** Scrapes every target once now and waits for all of them (tests and one-shot tools). */
   async scrapeAllNow(): Promise<void> {
     await Promise.all([...this.loops.values()].map((l) => l.scrape(null)));
   }
 }
 
+function countByPool(dropped: readonly DroppedTargetSpec[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const d of dropped) counts[d.pool] = (counts[d.pool] ?? 0) + 1;
+  return counts;
+}
+
+/** A target's identity across reloads: its pool, URL and labels. */
+function identity(spec: TargetSpec): string {
+  return `${spec.pool}\x00${spec.url}\x00${labelsKey(spec.settings.targetLabels)}`;
+}
+
 function targetKey(spec: TargetSpec): string {
-  return `${spec.pool}\x00${spec.url}\x00${labelsKey(spec.settings.targetLabels)}\x00${spec.configKey}`;
+  return `${spec.pool}\x00${spec.url}\x00${labelsKey(spec.settings.targetLabels)}\x00${spec.configKey}\x00${spec.forcedError ?? ''}`;
 }
 
 /** One target's loop: timer, in-flight scrape, scrape state. */
@@ -125,8 +209,9 @@ class TargetLoop {
   private inFlight: AbortController | null = null;
   private health: TargetStatus['health'] = 'unknown';
   private lastError = '';
-  private lastScrape: number | null = null;
+  private lastScrapeAt: number | null = null;
   private lastDurationMs = 0;
+  private last: Omit<LastScrape, 'spec'> | null = null;
 
   constructor(
     readonly spec: TargetSpec,
@@ -134,6 +219,11 @@ class TargetLoop {
   ) {
     this.state = new TargetScrapeState(spec.settings);
     this.offset = scrapeOffset(labelsKey(spec.settings.targetLabels) + spec.url, spec.intervalMs, deps.offsetSeed ?? 0);
+  }
+
+  /** Continues the series of the loop this one replaces (see TargetSpec.reuseKey). */
+  inherit(previous: TargetLoop): void {
+    this.state.inherit(previous.state);
   }
 
   start(): void {
@@ -154,12 +244,16 @@ class TargetLoop {
     }
   }
 
+  lastBody(): LastScrape {
+    return { spec: this.spec, ...(this.last ?? { at: 0, contentType: '', bytes: 0, body: '', truncated: false, error: this.lastError }) };
+  }
+
   status(): TargetStatus {
     return {
       spec: this.spec,
       health: this.health,
       lastError: this.lastError,
-      lastScrape: this.lastScrape,
+      lastScrape: this.lastScrapeAt,
       lastScrapeDurationMs: this.lastDurationMs,
     };
   }
@@ -185,38 +279,75 @@ class TargetLoop {
     const abort = new AbortController();
     this.inFlight = abort;
     const spec = this.spec;
-    const fetched = await fetchTarget({
+    const fetched = await this.fetch(spec, abort.signal);
+    this.inFlight = null;
+    if (this.stopped) return;
+    // As in Prometheus, the duration spans fetch, parsing and labelling: its report is built after the append.
+    let durationMs = 0;
+    const duration = (): number => (durationMs = clock.now() - startedAt);
+    let output: ScrapeOutput;
+    try {
+      const parsed = fetched.ok ? this.deps.parse(fetched.body, fetched.contentType, spec) : null;
+      if (!fetched.ok) output = this.state.failure(t, { error: fetched.error, bodySize: fetched.overLimit ? -1 : 0 }, duration);
+      else if (parsed !== null && !parsed.ok) output = this.state.failure(t, { error: parsed.error, bodySize: fetched.bytes }, duration);
+      else output = this.state.success(t, (parsed as { scrape: ExposedScrape }).scrape, duration, fetched.bytes);
+    } catch (e) {
+      // A bug in parsing or labelling must cost one scrape, not the gateway.
+      output = this.state.failure(t, { error: `internal error: ${e instanceof Error ? e.message : String(e)}` }, duration);
+    }
+    head.append(output.samples, clock.now(), output.metadata, output.exemplars);
+    this.health = output.error === null ? 'up' : 'down';
+    this.lastError = output.error ?? '';
+    this.lastScrapeAt = startedAt;
+    this.lastDurationMs = durationMs;
+    this.last = fetched.ok
+      ? { at: startedAt, contentType: fetched.contentType, bytes: fetched.bytes, ...cut(fetched.body), error: this.lastError }
+      : { at: startedAt, contentType: '', bytes: 0, body: '', truncated: false, error: this.lastError };
+    this.deps.onScrape?.(spec, output, durationMs);
+  }
+
+  /** The HTTP part of a scrape: forced errors, credential files and TLS resolved, then fetchTarget. */
+  private async fetch(spec: TargetSpec, signal: AbortSignal): Promise<FetchTargetResult> {
+    if (spec.forcedError !== undefined) return { ok: false, error: spec.forcedError };
+    let headers = spec.headers;
+    if (spec.secretFiles !== undefined) {
+      const resolved = await resolveSecretHeaders(spec.secretFiles, this.deps.readFile, this.deps.runtimeName);
+      if (!resolved.ok) return { ok: false, error: resolved.error };
+      headers = { ...headers, ...resolved.headers };
+    }
+    let fetchFn = this.deps.fetchFn;
+    if (spec.tls !== undefined) {
+      if (this.deps.tlsFetch === undefined) {
+        return { ok: false, error: `tls_config (CA, client certificate, server_name, insecure_skip_verify) is not supported on ${this.deps.runtimeName ?? 'this runtime'}` };
+      }
+      try {
+        fetchFn = await this.deps.tlsFetch(spec.tls);
+      } catch (e) {
+        return { ok: false, error: `tls_config: ${e instanceof Error ? e.message : String(e)}` };
+      }
+    }
+    return fetchTarget({
       url: spec.url,
-      fetchFn: this.deps.fetchFn,
+      fetchFn,
       scheduler: this.deps.scheduler,
       timeoutMs: spec.timeoutMs,
       accept: spec.accept,
       userAgent: this.deps.userAgent,
       compression: spec.compression,
       followRedirects: spec.followRedirects,
-      bodySizeLimit: spec.bodySizeLimit,
-      headers: spec.headers,
-      signal: abort.signal,
+      bodySizeLimit: spec.bodySizeLimit > 0 ? spec.bodySizeLimit : DEFAULT_BODY_SIZE_LIMIT,
+      headers,
+      signal,
     });
-    this.inFlight = null;
-    if (this.stopped) return;
-    // Like Prometheus, the duration covers the HTTP exchange, not parsing and storing.
-    const durationMs = clock.now() - startedAt;
-    let output: ScrapeOutput;
-    try {
-      const parsed = fetched.ok ? this.deps.parse(fetched.body, fetched.contentType, spec) : null;
-      if (!fetched.ok) output = this.state.failure(t, { error: fetched.error }, durationMs);
-      else if (parsed !== null && !parsed.ok) output = this.state.failure(t, { error: parsed.error }, durationMs);
-      else output = this.state.success(t, (parsed as { scrape: ExposedScrape }).scrape, durationMs);
-    } catch (e) {
-      // A bug in parsing or labelling must cost one scrape, not the gateway.
-      output = this.state.failure(t, { error: `internal error: ${e instanceof Error ? e.message : String(e)}` }, durationMs);
-    }
-    head.append(output.samples, clock.now(), output.metadata, output.exemplars);
-    this.health = output.error === null ? 'up' : 'down';
-    this.lastError = output.error ?? '';
-    this.lastScrape = startedAt;
-    this.lastDurationMs = durationMs;
-    this.deps.onScrape?.(spec, output, durationMs);
   }
+}
+
+/** The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (approximated by UTF-16 length, then trimmed). */
+function cut(body: string): { body: string; truncated: boolean } {
+  if (body.length <= LAST_SCRAPE_MAX_BYTES / 4) return { body, truncated: false };
+  const bytes = new TextEncoder().encode(body);
+  if (bytes.length <= LAST_SCRAPE_MAX_BYTES) return { body, truncated: false };
+  // fatal: false drops a code point cut in half at the end instead of throwing.
+  const text = new TextDecoder('utf-8').decode(bytes.subarray(0, LAST_SCRAPE_MAX_BYTES));
+  return { body: text.replace(/\uFFFD$/, ''), truncated: true };
 }
