@@ -96,6 +96,28 @@ describe('gateway routes', () => {
     gw.stop();
   });
 
+  it('serves the last scrape body of a target, and says what is missing or unknown', async () => {
+    const { gw, app, time } = setup();
+    gw.start();
+    await time.advance(5000);
+    const res = await app.request('/api/v1/targets/last_scrape?scrapePool=sightline&instance=localhost:9090');
+    const body = (await json(res)) as { data: Record<string, unknown> };
+    expect(body.data).toMatchObject({
+      scrapePool: 'sightline',
+      scrapeUrl: 'http://localhost:9090/metrics',
+      labels: { instance: 'localhost:9090', job: 'sightline' },
+      lastError: '',
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      truncated: false,
+    });
+    expect(body.data.body).toContain('# TYPE sightline_build_info gauge');
+    expect(body.data.bodyBytes).toBe(new TextEncoder().encode(body.data.body as string).length);
+    expect((await app.request('/api/v1/targets/last_scrape?scrapePool=sightline')).status).toBe(400);
+    const missing = await app.request('/api/v1/targets/last_scrape?scrapePool=sightline&instance=other:1');
+    expect([missing.status, ((await json(missing)) as { errorType: string }).errorType]).toEqual([404, 'not_found']);
+    gw.stop();
+  });
+
   it('exposes self-metrics in text format, counting requests by route and code and scrapes by job', async () => {
     const { gw, app, time } = setup();
     gw.start();

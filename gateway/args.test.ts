@@ -67,6 +67,15 @@ describe('parseArgs', () => {
   });
 });
 
+describe('--web.listen-address', () => {
+  it('takes Prometheus’s HOST:PORT form', () => {
+    expect(parseArgs(['--web.listen-address', '127.0.0.2:9191'], {})).toMatchObject({ listenAddress: '127.0.0.2', port: 9191 });
+    expect(parseArgs(['--web.listen-address=[::1]:9090'], {})).toMatchObject({ listenAddress: '::1', port: 9090 });
+    expect(parseArgs(['--web.listen-address', ':9090'], {})).toMatchObject({ listenAddress: '0.0.0.0', port: 9090 });
+    expect(parseArgs(['--web.listen-address', '9090'], {})).toEqual({ error: '--web.listen-address needs HOST:PORT, e.g. 127.0.0.1:9090, got "9090"' });
+  });
+});
+
 describe('corsRegExp', () => {
   it('anchors the pattern like --web.cors.origin', () => {
     const re = corsRegExp('https://a\\.example') as RegExp;

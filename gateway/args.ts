@@ -39,6 +39,7 @@ export const USAGE = `Usage: sightline-gateway [--config FILE] [--port N] [--lis
   --query.max-samples N   most samples a query may hold in memory (default 50000000)
   --query.timeout DURATION        longest a query may run (default 2m)
   --query.lookback-delta DURATION how far back an instant selector looks for a sample (default 5m)
+  --web.listen-address HOST:PORT  Prometheus's form of --listen-address and --port
   --cors.origin REGEX     other origins browsers may call the API from, anchored (alias --web.cors.origin;
                           default: none, only the studio served by this gateway)
   --storage.path DIR      keep the head on disk so a restart resumes epoch, sequence numbers and data (default: memory only);
@@ -126,6 +127,16 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
         const v = take();
         if (v === null || v === '') return { error: `${flag} needs a file name` };
         args.alertmanagerConfigFile = v;
+        break;
+      }
+      case '--web.listen-address': {
+        // Prometheus's form: [HOST]:PORT (an empty host means every interface, as in Go).
+        const v = take();
+        const m = v === null ? null : /^(\[[^\]]*\]|[^:]*):(\d{1,5})$/.exec(v);
+        const p = m === null ? null : parsePort(m[2]);
+        if (m === null || p === null) return { error: `${flag} needs HOST:PORT, e.g. 127.0.0.1:9090, got ${JSON.stringify(v ?? '')}` };
+        args.listenAddress = m[1] === '' ? '0.0.0.0' : m[1].replace(/^\[(.*)\]$/, '$1');
+        args.port = p;
         break;
       }
       case '--query.max-samples': {

@@ -122,14 +122,15 @@ export function durationParam(form: Form, name: string): number | null {
   }
 }
 
-/** The `limit` of series, labels and label values (0 = none); errors as Go's strconv.Atoi words them. */
+/** The `limit` of queries, series, labels and label values (0 = none); errors worded as Prometheus 3 (Go's strconv.Atoi). */
 export function limitParam(form: Form): number {
   const text = form.get('limit');
   if (text === '') return 0;
-  if (!/^[+-]?\d+$/.test(text)) throw new BadParam(`strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`);
+  const bad = (why: string): BadParam => new BadParam(`invalid parameter "limit": ${why}`);
+  if (!/^[+-]?\d+$/.test(text)) throw bad(`strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`);
   const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new BadParam(`strconv.Atoi: parsing ${goQuote(text)}: value out of range`);
-  if (n < 0) throw new BadParam('limit must be non-negative');
+  if (!Number.isSafeInteger(n)) throw bad(`strconv.Atoi: parsing ${goQuote(text)}: value out of range`);
+  if (n < 0) throw bad('limit must be non-negative');
   return n;
 }
 

@@ -128,6 +128,17 @@ describe('/api/v1/query', () => {
     expect((await generous.get('/query?query=up&time=1600097005&timeout=0.5')).status).toBe(503);
   });
 
+  it('truncates vectors and matrices at `limit` with a warning, as Prometheus 3 does', async () => {
+    const { get } = fixture();
+    const res = JSON.parse((await get('/query?query=up&time=1600096975&limit=1')).body) as { data: { result: unknown[] }; warnings?: string[] };
+    expect(res.data.result).toHaveLength(1);
+    expect(res.warnings).toEqual(['results truncated due to limit']);
+    const range = JSON.parse((await get('/query_range?query=up&start=1600096945&end=1600096975&step=10&limit=1')).body) as { data: { result: unknown[] }; warnings?: string[] };
+    expect([range.data.result.length, range.warnings]).toEqual([1, ['results truncated due to limit']]);
+    expect(JSON.parse((await get('/query?query=up&time=1600096975&limit=2')).body)).not.toHaveProperty('warnings');
+    expect(JSON.parse((await get('/query?query=up&limit=x')).body).error).toBe('invalid parameter "limit": strconv.Atoi: parsing "x": invalid syntax');
+  });
+
   it('honours lookback_delta', async () => {
     const { get } = fixture();
     const later = 'query=up&time=1600097045'; // 40 s after the last sample
@@ -201,8 +212,8 @@ describe('/api/v1/series, /labels, /label/<name>/values', () => {
     ['/series?match[]=up%7B', 'invalid parameter "match[]": 1:4: parse error: unexpected end of input inside braces'],
     [`/series?match[]=${enc('{a=""}')}`, 'invalid parameter "match[]": match[] must contain at least one non-empty matcher'],
     ['/series?match[]=up&start=abc', 'invalid parameter "start": Invalid time value for \'start\': cannot parse "abc" to a valid timestamp'],
-    ['/labels?limit=x', 'strconv.Atoi: parsing "x": invalid syntax'],
-    ['/labels?limit=-1', 'limit must be non-negative'],
+    ['/labels?limit=x', 'invalid parameter "limit": strconv.Atoi: parsing "x": invalid syntax'],
+    ['/labels?limit=-1', 'invalid parameter "limit": limit must be non-negative'],
   ])('%s → 400 %s', async (path, error) => {
     const { get } = fixture();
     const res = await get(path);

@@ -1,6 +1,6 @@
 // Prometheus's query API over the head: query, query_range, series, labels, label values, metadata, exemplars, format/parse_query.
 import { Hono, type Context } from 'hono';
-import { compareLabels, type Labels } from '../../shared/model/labels.ts';
+import { compareLabels, sortedNames, type Labels } from '../../shared/model/labels.ts';
 import type { LabelMatcher } from '../../shared/promql/ast.ts';
 import { matchLabelValue, walkExpr, type Expr } from '../../shared/promql/ast.ts';
 import type { Engine } from '../../shared/promql/engine/index.ts';
@@ -9,7 +9,7 @@ import { ParseError } from '../../shared/promql/parse-error.ts';
 import { parse } from '../../shared/promql/parser.ts';
 import { prettify } from '../../shared/promql/printer.ts';
 import type { Queryable } from '../../shared/promql/queryable.ts';
-import { QueryError } from '../../shared/promql/result.ts';
+import { QueryError, type QueryResult } from '../../shared/promql/result.ts';
 import { REPORT_SERIES } from '../../shared/scrape/report.ts';
 import type { MetricMetadata } from '../../shared/stream/protocol.ts';
 import type { Clock } from '../runtime/ports.ts';
@@ -94,15 +94,26 @@ export function queryApi(deps: QueryApiDeps): Hono {
 }
 
 async function instantQuery(deps: QueryApiDeps, form: Form, signal: AbortSignal): Promise<Response> {
+  const limit = limitParam(form);
   const t = timeParam(form, 'time', deps.clock.now());
   const opts = queryOptions(deps, form, signal);
   const query = form.get('query');
   const expr = parseQueryParam(query);
   const result = await deps.engine.evaluate(deps.store, { expr, query, start: t, end: t, step: 0 }, opts);
-  return new Response(formatQueryResult(result), { headers: { 'Content-Type': JSON_TYPE } });
+  return new Response(formatQueryResult(limitResult(result, limit)), { headers: { 'Content-Type': JSON_TYPE } });
+}
+
+/** Prometheus 3's `limit` on queries: at most that many series of a vector or matrix, with a warning when cut. */
+function limitResult(result: QueryResult, limit: number): QueryResult {
+  if (limit <= 0 || (result.resultType !== 'vector' && result.resultType !== 'matrix') || result.result.length <= limit) return result;
+  const annotations = { ...result.annotations, warnings: [...result.annotations.warnings, 'results truncated due to limit'] };
+  return result.resultType === 'vector'
+    ? { ...result, result: result.result.slice(0, limit), annotations }
+    : { ...result, result: result.result.slice(0, limit), annotations };
 }
 
 async function rangeQuery(deps: QueryApiDeps, form: Form, signal: AbortSignal): Promise<Response> {
+  const limit = limitParam(form);
   const start = rangeTime(form, 'start');
   const end = rangeTime(form, 'end');
   if (end < start) throw new BadParam('invalid parameter "end": end timestamp must not be before start time');
@@ -121,7 +132,7 @@ async function rangeQuery(deps: QueryApiDeps, form: Form, signal: AbortSignal): 
   const query = form.get('query');
   const expr = parseQueryParam(query);
   const result = await deps.engine.evaluate(deps.store, { expr, query, start, end, step }, opts);
-  return new Response(formatQueryResult(result), { headers: { 'Content-Type': JSON_TYPE } });
+  return new Response(formatQueryResult(limitResult(result, limit)), { headers: { 'Content-Type': JSON_TYPE } });
 }
 
 /** query_range's start and end: required, and without the "Invalid time value" wording of the other endpoints. */
@@ -157,23 +168,23 @@ function parseQueryParam(query: string): Expr {
 
 async function series(deps: QueryApiDeps, form: Form): Promise<Response> {
   const selectors = form.getAll('match[]');
+  const limit = limitParam(form);
   if (selectors.length === 0) throw new BadParam('no match[] parameter provided');
   const start = timeParam(form, 'start', MIN_TIME_MS);
   const end = timeParam(form, 'end', MAX_TIME_MS);
-  const limit = limitParam(form);
   const found = new Map<string, Labels>();
   for (const matchers of matchersParam(selectors)) {
     for (const s of deps.store.matching(matchers, start, end)) found.set(s.key, s.labels);
   }
-  const sorted = [...found.values()].sort(compareLabels);
+  const sorted = sortLabelSets([...found.values()]);
   const { items, warnings } = truncate(sorted, limit);
   return success('[' + items.map(formatLabelsJson).join(',') + ']', warnings);
 }
 
 async function labels(deps: QueryApiDeps, form: Form): Promise<Response> {
+  const limit = limitParam(form);
   const start = timeParam(form, 'start', MIN_TIME_MS);
   const end = timeParam(form, 'end', MAX_TIME_MS);
-  const limit = limitParam(form);
   const names = new Set<string>();
   for (const matchers of selectorsOrAll(form)) {
     for (const s of deps.store.matching(matchers, start, end)) for (const name in s.labels) names.add(name);
@@ -182,9 +193,9 @@ async function labels(deps: QueryApiDeps, form: Form): Promise<Response> {
 }
 
 async function labelValues(deps: QueryApiDeps, name: string, form: Form): Promise<Response> {
+  const limit = limitParam(form);
   const start = timeParam(form, 'start', MIN_TIME_MS);
   const end = timeParam(form, 'end', MAX_TIME_MS);
-  const limit = limitParam(form);
   const values = new Set<string>();
   for (const matchers of selectorsOrAll(form)) {
     for (const s of deps.store.matching(matchers, start, end)) {
@@ -261,6 +272,24 @@ async function exemplars(deps: QueryApiDeps, form: Form): Promise<Response> {
   }
   const groups = [...bySeries.entries()].sort((a, b) => compareLabels(a[0].labels, b[0].labels));
   return success('[' + groups.map(([s, list]) => '{"seriesLabels":' + formatLabelsJson(s.labels) + ',"exemplars":[' + list.join(',') + ']}').join(',') + ']');
+}
+
+/** Label sets in Prometheus's order (labels.Compare), each set's names sorted once rather than per comparison. */
+function sortLabelSets(list: Labels[]): Labels[] {
+  const decorated = list.map((labels) => ({ labels, names: sortedNames(labels) }));
+  decorated.sort((a, b) => {
+    const n = Math.min(a.names.length, b.names.length);
+    for (let i = 0; i < n; i++) {
+      const an = a.names[i];
+      const bn = b.names[i];
+      if (an !== bn) return an < bn ? -1 : 1;
+      const av = a.labels[an];
+      const bv = b.labels[bn];
+      if (av !== bv) return av < bv ? -1 : 1;
+    }
+    return a.names.length - b.names.length;
+  });
+  return decorated.map((d) => d.labels);
 }
 
 /** `{"status":"success","data":…}` with Prometheus's optional warnings, from already encoded data. */

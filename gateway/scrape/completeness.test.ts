@@ -74,6 +74,17 @@ describe('credentials from files', () => {
     expect(missing.latest().get('up{instance="127.0.0.1:9100", job="j"}')).toBe(0);
   });
 
+  it('sends http_headers values, secrets and files', async () => {
+    const readFile: FileReader = async () => 'from-file\n';
+    const { manager, requests } = setup(
+      job('    http_headers:\n      X-Static: { values: [a, b] }\n      X-Mixed: { values: [v], secrets: [s], files: [h.txt] }'),
+      { readFile },
+    );
+    await manager.scrapeAllNow();
+    expect(requests[0].headers.get('x-static')).toBe('a, b');
+    expect(requests[0].headers.get('x-mixed')).toBe('v, s, from-file');
+  });
+
   it('fails such a target clearly where the runtime cannot read files', async () => {
     const { manager } = setup(job('    basic_auth: { username: u, password_file: pw }'), { runtimeName: 'Cloudflare Workers' });
     await manager.scrapeAllNow();

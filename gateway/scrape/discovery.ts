@@ -3,7 +3,7 @@ import { parseFileSD, parseHttpSD } from '../../shared/config/sd.ts';
 import { dirname, formatIssue } from '../../shared/config/index.ts';
 import type { FileSDConfig, HttpClientConfig, HttpSDConfig, ScrapeConfigFile, TargetGroup } from '../../shared/config/types.ts';
 import type { Clock, FetchFn, FileSource, Scheduler, TimerHandle, TlsFetchFactory } from '../runtime/ports.ts';
-import { resolveSecretHeaders, secretFilesOf, staticHeadersOf } from './secrets.ts';
+import { customTls, resolveSecretHeaders, secretFilesOf, staticHeadersOf } from './secrets.ts';
 
 export interface DiscoveryDeps {
   fetchFn: FetchFn;
@@ -250,8 +250,8 @@ class HttpProvider extends Refreshing {
     const prefix = `job ${this.job}: http_sd ${url}`;
     const headers = await this.headers(this.sd.http);
     let fetchFn = this.deps.fetchFn;
-    const tls = this.sd.http.tlsConfig;
-    if (tls.insecureSkipVerify || tls.caFile || tls.ca || tls.certFile || tls.cert || tls.serverName) {
+    const tls = customTls(this.sd.http.tlsConfig);
+    if (tls !== undefined) {
       if (this.deps.tlsFetch === undefined) throw new Error(`${prefix}: tls_config is not supported on ${this.deps.runtimeName ?? 'this runtime'}`);
       fetchFn = await this.deps.tlsFetch(tls);
     }

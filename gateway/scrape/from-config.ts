@@ -1,12 +1,12 @@
 // Resolves a loaded prometheus.yml into the scrape manager's targets (labels and URLs come from shared/config).
 import { buildTargets } from '../../shared/config/targets.ts';
 import { compileRelabelConfigs, relabel } from '../../shared/config/relabel.ts';
-import type { ScrapeConfig, ScrapeConfigFile, TargetGroup, TLSConfig } from '../../shared/config/types.ts';
+import type { ScrapeConfig, ScrapeConfigFile, TargetGroup } from '../../shared/config/types.ts';
 import type { ExpositionFormat } from '../../shared/exposition/types.ts';
 import { scrapeAcceptHeader } from '../../shared/scrape/accept.ts';
 import type { MetricRelabelFn } from '../../shared/scrape/types.ts';
 import type { DroppedTargetSpec, TargetSpec } from './manager.ts';
-import { secretFilesOf, staticHeadersOf } from './secrets.ts';
+import { customTls, secretFilesOf, staticHeadersOf } from './secrets.ts';
 
 /** Targets of a whole config, plus targets that could not be built (a bad address after relabelling, …). */
 export interface ResolvedTargets {
@@ -97,8 +97,3 @@ function fallbackFormat(sc: ScrapeConfig): ExpositionFormat | null {
   return p.startsWith('OpenMetrics') ? 'openmetrics' : 'prometheus';
 }
 
-/** The tls_config when it asks for anything beyond the runtime's default TLS, else undefined. */
-function customTls(tls: TLSConfig): TLSConfig | undefined {
-  const { insecureSkipVerify, ...rest } = tls;
-  return insecureSkipVerify || Object.values(rest).some((v) => v !== undefined) ? tls : undefined;
-}

@@ -1,5 +1,5 @@
-// Request credentials kept in files (basic_auth password_file, authorization credentials_file, http_headers files), read per scrape.
-import type { HttpClientConfig } from '../../shared/config/types.ts';
+// Request credentials of an http_config: static headers, secrets kept in files (read per request), custom TLS.
+import type { HttpClientConfig, TLSConfig } from '../../shared/config/types.ts';
 import type { FileReader } from '../runtime/ports.ts';
 
 /** The parts of an http_config that come from files; everything else is a static header. */
@@ -78,4 +78,10 @@ export function base64Utf8(text: string): string {
   let binary = '';
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+/** The tls_config when it asks for anything beyond the runtime's default TLS, else undefined. */
+export function customTls(tls: TLSConfig): TLSConfig | undefined {
+  const { insecureSkipVerify, ...rest } = tls;
+  return insecureSkipVerify || Object.values(rest).some((v) => v !== undefined) ? tls : undefined;
 }

@@ -171,3 +171,45 @@ describe('TargetScrapeState.failure and end', () => {
     ]);
   });
 });
+
+describe('extra_scrape_metrics', () => {
+  it('reports the timeout, the sample limit and the body size after the five report series', () => {
+    const state = new TargetScrapeState(settings({ extraMetrics: { timeoutSeconds: 2.5 }, sampleLimit: 10 }));
+    const ok = state.success(1000, scrape(cpu0), 4, 321);
+    expect(lines(ok.samples.slice(-3))).toEqual([
+      'scrape_timeout_seconds{instance="a:9100", job="node"} 2.5@1000',
+      'scrape_sample_limit{instance="a:9100", job="node"} 10@1000',
+      'scrape_body_size_bytes{instance="a:9100", job="node"} 321@1000',
+    ]);
+    expect(ok.metadata.map(([name]) => name).slice(-3)).toEqual(['scrape_timeout_seconds', 'scrape_sample_limit', 'scrape_body_size_bytes']);
+    const overLimit = state.failure(2000, { error: 'body size limit exceeded (limit: 10 bytes)', bodySize: -1 }, 4);
+    expect(overLimit.samples.at(-1)?.v).toBe(-1);
+    const refused = state.failure(3000, { error: 'connection refused' }, 4);
+    expect(refused.samples.at(-1)?.v).toBe(0);
+  });
+});
+
+describe('scrape_duration_seconds', () => {
+  it('reads a duration function only once the samples are labelled, so it covers that work', () => {
+    const state = new TargetScrapeState(settings());
+    let labelled = false;
+    const out = state.success(1000, scrape(cpu0, cpu1), () => {
+      labelled = true;
+      return 1500;
+    });
+    expect(labelled).toBe(true);
+    expect(out.samples.find((x) => x.labels.__name__ === 'scrape_duration_seconds')?.v).toBe(1.5);
+  });
+});
+
+describe('TargetScrapeState.inherit', () => {
+  it('continues the series of a previous state: no stale markers for kept series, one for a vanished one', () => {
+    const before = new TargetScrapeState(settings());
+    before.success(1000, scrape(cpu0, cpu1), 1);
+    const after = new TargetScrapeState(settings({ sampleLimit: 100 }));
+    after.inherit(before);
+    const out = after.success(2000, scrape(cpu0), 1);
+    expect(lines(out.samples).filter((l) => l.includes('stale'))).toEqual(['node_cpu_seconds_total{cpu="1", instance="a:9100", job="node", mode="idle"} stale@2000']);
+    expect(out.seriesAdded).toBe(0);
+  });
+});

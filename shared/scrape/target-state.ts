@@ -1,10 +1,17 @@
 // One target's scrape bookkeeping: labels each scrape's samples, tracks series for staleness, builds the report.
 import { labelsKey, METRIC_NAME, sortedNames, type Labels } from '../model/labels.ts';
 import { STALE_NAN } from '../model/stale.ts';
-import { REPORT_METADATA, reportSamples, reportSeriesLabels } from './report.ts';
+import { EXTRA_REPORT_METADATA, REPORT_METADATA, reportSamples, reportSeriesLabels, type ScrapeReport } from './report.ts';
 import { applyTargetLabels } from './target-labels.ts';
 import type { MetricMetadata } from '../stream/protocol.ts';
 import type { ExposedScrape, OutputExemplar, OutputSample, ScrapeOutput, ScrapeSettings } from './types.ts';
+
+/** A scrape's duration in ms, or a function giving it when the report is built. */
+export type Duration = number | (() => number);
+
+function ms(d: Duration): number {
+  return typeof d === 'number' ? d : d();
+}
 
 interface LabelCacheEntry {
   /** Final labels, or null when metric relabelling drops the series. */
@@ -18,6 +25,8 @@ export interface ScrapeFailure {
   /** Samples seen before the failure was detected (reported as scrape_samples_scraped). */
   scraped?: number;
   postRelabel?: number;
+  /** Uncompressed body size for scrape_body_size_bytes: -1 when body_size_limit was exceeded, else 0. */
+  bodySize?: number;
 }
 
 /**
@@ -33,7 +42,27 @@ export class TargetScrapeState {
   private readonly report: Labels[];
 
   constructor(readonly settings: ScrapeSettings) {
-    this.report = reportSeriesLabels(settings.targetLabels);
+    this.report = reportSeriesLabels(settings.targetLabels, settings.extraMetrics !== undefined);
+    this.reportMetadata = settings.extraMetrics !== undefined ? [...REPORT_METADATA, ...EXTRA_REPORT_METADATA] : REPORT_METADATA;
+  }
+
+  private readonly reportMetadata: ReadonlyArray<[string, MetricMetadata]>;
+
+  /**
+   * Takes over the series a previous state of the same target tracked, as Prometheus reuses a target's scrape cache
+   * across a reload that changed nothing affecting the samples (interval, timeout, sample_limit, HTTP settings): the
+   * series continue without stale markers. Labelling is redone, since the new settings build the labels.
+   */
+  inherit(previous: TargetScrapeState): void {
+    this.tracked = previous.tracked;
+    this.lastSeen = previous.lastSeen;
+  }
+
+  /** The report values every scrape shares (the extra metrics' configured limits). */
+  private reportValues(r: ScrapeReport): ScrapeReport {
+    const extra = this.settings.extraMetrics;
+    if (extra === undefined) return r;
+    return { ...r, timeoutSeconds: extra.timeoutSeconds, sampleLimit: this.settings.sampleLimit };
   }
 
   /** Labels of this target's synthetic report series (up first). */
@@ -41,8 +70,12 @@ export class TargetScrapeState {
     return this.report;
   }
 
-  /** Processes a successfully fetched and parsed scrape taken at `time` (Unix ms). */
-  success(time: number, scrape: ExposedScrape, durationMs: number): ScrapeOutput {
+  /**
+   * Processes a successfully fetched and parsed scrape taken at `time` (Unix ms) of a `bodyBytes` long body.
+   * `durationMs` may be a function, read when the report is built: Prometheus's scrape_duration_seconds spans the
+   * fetch, parsing and labelling (its report runs deferred, after the append).
+   */
+  success(time: number, scrape: ExposedScrape, durationMs: Duration, bodyBytes = 0): ScrapeOutput {
     const s = this.settings;
     const samples: OutputSample[] = [];
     const exemplars: OutputExemplar[] = [];
@@ -57,7 +90,7 @@ export class TargetScrapeState {
       postRelabel++;
       const limitError = this.checkLimits(entry.labels);
       if (limitError !== null) {
-        return this.failure(time, { error: limitError, scraped: n, postRelabel }, durationMs);
+        return this.failure(time, { error: limitError, scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
       }
       // A repeated series within one scrape is a duplicate sample; Prometheus keeps the first.
       if (seen.has(entry.key)) continue;
@@ -73,7 +106,7 @@ export class TargetScrapeState {
       }
     }
     if (s.sampleLimit > 0 && postRelabel > s.sampleLimit) {
-      return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel }, durationMs);
+      return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
     }
     for (const [key, labels] of this.tracked) {
       if (!nextTracked.has(key)) samples.push({ labels, t: time, v: STALE_NAN, key });
@@ -83,28 +116,30 @@ export class TargetScrapeState {
     if (this.labelCache.size > 2 * seen.size + 1000) this.labelCache.clear();
     const scraped = n;
     samples.push(
-      ...reportSamples(this.report, time, {
-        up: true,
-        durationSeconds: durationMs / 1000,
-        scraped,
-        postRelabel,
-        seriesAdded,
-      }),
+      ...reportSamples(
+        this.report,
+        time,
+        this.reportValues({ up: true, durationSeconds: ms(durationMs) / 1000, scraped, postRelabel, seriesAdded, bodySizeBytes: bodyBytes }),
+      ),
     );
     const metadata = scrape.families.map((f): [string, MetricMetadata] => [f.name, { type: f.type, help: f.help, unit: f.unit }]);
-    metadata.push(...REPORT_METADATA);
+    metadata.push(...this.reportMetadata);
     return { samples, metadata, exemplars, error: null, scraped, postRelabel, seriesAdded };
   }
 
   /** Processes a failed scrape: every tracked series goes stale, `up` becomes 0 (never stale). */
-  failure(time: number, failure: ScrapeFailure, durationMs: number): ScrapeOutput {
+  failure(time: number, failure: ScrapeFailure, durationMs: Duration): ScrapeOutput {
     const samples = this.staleTracked(time);
     const scraped = failure.scraped ?? 0;
     const postRelabel = failure.postRelabel ?? 0;
     samples.push(
-      ...reportSamples(this.report, time, { up: false, durationSeconds: durationMs / 1000, scraped, postRelabel, seriesAdded: 0 }),
+      ...reportSamples(
+        this.report,
+        time,
+        this.reportValues({ up: false, durationSeconds: ms(durationMs) / 1000, scraped, postRelabel, seriesAdded: 0, bodySizeBytes: failure.bodySize ?? 0 }),
+      ),
     );
-    return { samples, metadata: [...REPORT_METADATA], exemplars: [], error: failure.error, scraped, postRelabel, seriesAdded: 0 };
+    return { samples, metadata: [...this.reportMetadata], exemplars: [], error: failure.error, scraped, postRelabel, seriesAdded: 0 };
   }
 
   /** The target went away (config reload, shutdown of its pool): stale markers for all its series, report included. */

@@ -50,6 +50,8 @@ export interface ScrapeSettings {
   labelNameLengthLimit: number;
   labelValueLengthLimit: number;
   metricRelabel?: MetricRelabelFn;
+  /** extra_scrape_metrics: also report scrape_timeout_seconds, scrape_sample_limit and scrape_body_size_bytes. */
+  extraMetrics?: { timeoutSeconds: number };
 }
 
 /** One sample to store: final labels, Unix ms timestamp, value (possibly the stale marker). */

@@ -49,6 +49,11 @@ export class Proc {
     }
   }
 
+  /** Sends a signal (e.g. SIGHUP to make the gateway reload). */
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for it. */
   async stop(): Promise<void> {
     if (!this.running) return;

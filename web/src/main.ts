@@ -2,6 +2,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import { GatewayApi, gatewayContext } from './state/gateway.svelte.ts';
 import { Router, routerContext } from './state/router.svelte.ts';
 import { Settings, settingsContext } from './state/settings.svelte.ts';
 import { Studio, studioContext } from './state/studio.svelte.ts';
@@ -11,6 +12,7 @@ const worker = new Worker(new URL('./worker/stream.worker.ts', import.meta.url),
 const studio = new Studio(new WorkerClient(worker));
 const settings = new Settings();
 const router = new Router();
+const gateway = new GatewayApi(settings);
 
 try {
   void studio.connect(settings.target);
@@ -21,5 +23,5 @@ try {
 
 mount(App, {
   target: document.getElementById('app')!,
-  context: new Map<symbol, unknown>([routerContext(router), settingsContext(settings), studioContext(studio)]),
+  context: new Map<symbol, unknown>([routerContext(router), settingsContext(settings), studioContext(studio), gatewayContext(gateway)]),
 });

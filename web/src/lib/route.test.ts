@@ -14,6 +14,8 @@ describe('hash routes', () => {
     expect(parseHash('')).toEqual({ page: 'graph', params: {} });
     expect(parseHash('#/nope')).toEqual({ page: 'graph', params: {} });
     expect(parseHash('#/status/')).toEqual({ page: 'status', params: {} });
+    expect(parseHash('#/explore?expr=up')).toEqual({ page: 'graph', params: { expr: 'up' } });
+    expect(parseHash('#/notifications').page).toBe('notifications');
   });
 
   it('round-trips through formatHash', () => {

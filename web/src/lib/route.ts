@@ -1,6 +1,6 @@
 // Hash routes: `#/graph?expr=up&range=1h` ⇄ { page, params }, so every view is a shareable link on any static server.
 
-export const PAGES = ['graph', 'targets', 'status', 'settings'] as const;
+export const PAGES = ['graph', 'alerts', 'rules', 'targets', 'notifications', 'status', 'storage', 'config', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface Route {
@@ -17,7 +17,9 @@ export function parseHash(hash: string): Route {
   const path = (q < 0 ? body : body.slice(0, q)).replace(/\/+$/, '');
   const params: Record<string, string> = {};
   if (q >= 0) new URLSearchParams(body.slice(q + 1)).forEach((v, k) => (params[k] = v));
-  const page = (PAGES as readonly string[]).includes(path) ? (path as Page) : DEFAULT_ROUTE.page;
+  // `explore` is what Grafana users type; it is the Graph page grown into Explore.
+  const named = path === 'explore' ? 'graph' : path;
+  const page = (PAGES as readonly string[]).includes(named) ? (named as Page) : DEFAULT_ROUTE.page;
   return { page, params };
 }
 

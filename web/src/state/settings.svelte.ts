@@ -10,7 +10,14 @@ interface Stored {
   gatewayUrl: string;
   token: string;
   theme: ThemeChoice;
+  /** Browser-store retention: how long (Prometheus duration) and how large (GiB). */
+  retention?: string;
+  retentionGiB?: number;
 }
+
+/** Prometheus's default retention time, and the studio's default size cap. */
+export const DEFAULT_RETENTION = '15d';
+export const DEFAULT_RETENTION_GIB = 1;
 
 const STORAGE_KEY = 'sightline.settings';
 
@@ -20,6 +27,8 @@ export class Settings {
   /** Sent as `Authorization: Bearer <token>` when not empty. */
   token = $state('');
   theme = $state<ThemeChoice>('system');
+  retention = $state(DEFAULT_RETENTION);
+  retentionGiB = $state(DEFAULT_RETENTION_GIB);
   private readonly prefersDark = new MediaQuery('(prefers-color-scheme: dark)');
 
   /** The theme actually shown. */
@@ -33,13 +42,21 @@ export class Settings {
       if (typeof saved.gatewayUrl === 'string') this.gatewayUrl = saved.gatewayUrl;
       if (typeof saved.token === 'string') this.token = saved.token;
       if (saved.theme === 'light' || saved.theme === 'dark' || saved.theme === 'system') this.theme = saved.theme;
+      if (typeof saved.retention === 'string' && saved.retention !== '') this.retention = saved.retention;
+      if (typeof saved.retentionGiB === 'number' && saved.retentionGiB > 0) this.retentionGiB = saved.retentionGiB;
     } catch {
       // Corrupt settings fall back to the defaults rather than breaking the studio.
     }
   }
 
   save(): void {
-    const s: Stored = { gatewayUrl: this.gatewayUrl.trim(), token: this.token.trim(), theme: this.theme };
+    const s: Stored = {
+      gatewayUrl: this.gatewayUrl.trim(),
+      token: this.token.trim(),
+      theme: this.theme,
+      retention: this.retention,
+      retentionGiB: this.retentionGiB,
+    };
     this.storage.setItem(STORAGE_KEY, JSON.stringify(s));
   }
 

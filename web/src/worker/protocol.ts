@@ -1,6 +1,7 @@
 // Typed messages between the UI thread and the stream worker: requests with ids, replies, and pushed events.
 import type { Labels } from '../../../shared/model/labels.ts';
 import type { LabelMatcher } from '../../../shared/promql/ast.ts';
+import type { MetricMetadata } from '../../../shared/stream/protocol.ts';
 import type { StoreStats, StreamGap } from '../store/sampleStore.ts';
 
 /** Where to stream from; `baseUrl` is absolute (the UI resolves "same origin" before sending it). */
@@ -42,6 +43,60 @@ export interface QueryReply {
   warnings: string[];
 }
 
+/** An instant query (Explore's table): the value at `time` (Unix ms). */
+export interface InstantRequest {
+  expr: string;
+  time: number;
+}
+
+/** An instant query's result: vectors and matrices as columnar series (one sample per series for a vector). */
+export interface InstantReply {
+  resultType: 'vector' | 'matrix' | 'scalar' | 'string';
+  /** Vector elements, matrix series, or the scalar as one series without labels. */
+  series: SeriesColumns[];
+  /** The value of a string result. */
+  text?: string;
+  warnings: string[];
+}
+
+/** What one sub-expression of the Explain tree evaluated to at the explain time. */
+export interface ExplainCount {
+  resultType: InstantReply['resultType'] | null;
+  /** Series in the result (1 for a scalar or string). */
+  series: number;
+  /** Samples in a matrix result (one per series otherwise). */
+  samples: number;
+  /** Label names over the result's series with their numbers of distinct values, most varied first (at most 12). */
+  labels: Array<[name: string, values: number]>;
+  /** Evaluation time of this sub-expression alone (ms). */
+  ms: number;
+  /** Why it could not be evaluated. */
+  error?: string;
+}
+
+/** A metric in the store, for the metric browser: HELP/TYPE/UNIT when the store keeps stream metadata. */
+export interface MetricSummary {
+  name: string;
+  series: number;
+  type?: MetricMetadata['type'];
+  help?: string;
+  unit?: string;
+}
+
+/** Storage figures for the Storage page; fields a store does not expose are null. */
+export interface StorageReport {
+  /** Bytes the store accounts for (chunks, indexes, metadata). */
+  storedBytes: number | null;
+  retention: { timeMs: number; maxBytes: number } | null;
+  /** 'ok', 'quota-exceeded', 'error' or 'closed' (TSDB stores), null when unknown. */
+  state: string | null;
+  message: string | null;
+  /** Whether the browser agreed to keep the data (navigator.storage.persist()). */
+  persisted: boolean | null;
+  /** Whether the store keeps HELP/TYPE metadata. */
+  hasMetadata: boolean;
+}
+
 /** Every request the worker answers: its fields and the type of its reply. */
 export interface RequestMap {
   /** (Re)connect to a gateway. */
@@ -55,6 +110,20 @@ export interface RequestMap {
   /** Values of one label over the matching series (metric names with name '__name__'). */
   labelValues: { req: { name: string; matchers: LabelMatcher[] }; res: string[] };
   stats: { req: Record<string, never>; res: StoreReport };
+  /** Label names over the matching series (for autocompletion). */
+  labelNames: { req: { matchers: LabelMatcher[] }; res: string[] };
+  /** HELP/TYPE/UNIT by metric family ({} when the store keeps no metadata). */
+  metadata: { req: Record<string, never>; res: Record<string, MetricMetadata[]> };
+  /** Every metric name with its series count and metadata. */
+  metrics: { req: Record<string, never>; res: MetricSummary[] };
+  /** Evaluates an expression at one instant (Explore's table). */
+  instant: { req: InstantRequest; res: InstantReply };
+  /** Evaluates each expression at `time` and counts what it returns (Explore's Explain tree). */
+  explain: { req: { exprs: string[]; time: number }; res: ExplainCount[] };
+  /** Bytes, retention and state of the store. */
+  storage: { req: Record<string, never>; res: StorageReport };
+  /** Asks the store to use these retention limits; `applied` is false when the store cannot change them while open. */
+  setRetention: { req: { timeMs: number; maxBytes: number }; res: { applied: boolean } };
 }
 
 export type RequestType = keyof RequestMap;

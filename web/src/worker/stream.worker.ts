@@ -3,7 +3,7 @@ import { compileMatcher, type LabelMatcher } from '../../../shared/promql/ast.ts
 import { openIdbSampleStore } from '../store/idbStore.ts';
 import type { SampleStore } from '../store/sampleStore.ts';
 import { createEngine } from '../../../shared/promql/engine/index.ts';
-import { QueryCanceled, QueryProblem, runQuery } from './query.ts';
+import { QueryCanceled, QueryProblem, explainCounts, labelNamesOf, metricSummaries, runInstant, runQuery, storageReport, type StoreExtras } from './query.ts';
 import { Streamer, timerSleep } from './streamer.ts';
 import type { DataChange, ErrorKind, FromWorker, GatewayTarget, RequestMap, RequestType, SeriesColumns, ToWorker, WorkerRequest } from './protocol.ts';
 
@@ -114,6 +114,33 @@ const handlers: { [K in RequestType]: Handler<K> } = {
   async stats() {
     const store = await storeReady;
     return { ...(await store.stats()), gaps: await store.gaps() };
+  },
+  // Explore and the Storage page: capabilities beyond SampleStore are used when the store has them (StoreExtras).
+  async labelNames(req) {
+    validate(req.matchers);
+    return labelNamesOf(await storeReady, req.matchers);
+  },
+  async metadata() {
+    const store: SampleStore & StoreExtras = await storeReady;
+    return store.metadata ? store.metadata() : {};
+  },
+  async metrics() {
+    return metricSummaries(await storeReady);
+  },
+  async instant(req, signal) {
+    return runInstant(await storeReady, engine, req, signal);
+  },
+  async explain(req, signal) {
+    return explainCounts(await storeReady, engine, req.exprs, req.time, signal);
+  },
+  async storage() {
+    return storageReport(await storeReady);
+  },
+  async setRetention(req) {
+    const store: SampleStore & StoreExtras = await storeReady;
+    if (!store.setRetention) return { applied: false };
+    await store.setRetention({ timeMs: req.timeMs, maxBytes: req.maxBytes });
+    return { applied: true };
   },
 };
 
