@@ -1,5 +1,5 @@
-// Least-recently-used cache of decoded chunks, so repeated queries over the same range skip XOR decoding.
-import { decodeXor } from '../../../shared/chunk/xor.ts';
+// Memory caches for reads: decoded chunks (skip XOR decoding) and block records (skip IndexedDB reads).
+import { decodeXorColumns } from '../../../shared/chunk/xordecode.ts';
 import type { ChunkHeader } from '../../../shared/chunk/record.ts';
 import type { Run } from './runs.ts';
 
@@ -18,6 +18,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class ChunkCache {
   private readonly entries = new Map<string, Entry>();
   private samples = 0;
+  /** Chunks decoded and chunks served from memory since creation (for tests and the benchmark). */
+  decoded = 0;
+  hits = 0;
 
   constructor(private readonly budgetSamples: number) {}
 
@@ -28,9 +31,11 @@ export class ChunkCache {
     if (hit && sameBytes(hit.record, record)) {
       this.entries.delete(key);
       this.entries.set(key, hit);
+      this.hits++;
       return hit.run;
     }
-    const run = decodeXor(header.xor);
+    const run = decodeXorColumns(header.xor);
+    this.decoded++;
     if (this.budgetSamples <= 0) return run;
     if (hit) {
       this.entries.delete(key);
@@ -49,5 +54,45 @@ export class ChunkCache {
   clear(): void {
     this.entries.clear();
     this.samples = 0;
+  }
+}
+
+/**
+ * Block records read per (shard, bucket range), valid for one value of the meta record's blocksGen (any block
+ * write or deletion moves it, and the cache is replaced). Least recently used ranges go first past the byte budget.
+ */
+export class BlockCache {
+  private readonly entries = new Map<string, Uint8Array[]>();
+  private bytes = 0;
+
+  constructor(
+    readonly gen: number,
+    readonly budget: number,
+  ) {}
+
+  get(shard: number, first: number, last: number): Uint8Array[] | undefined {
+    const key = `${shard}:${first}:${last}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  put(shard: number, first: number, last: number, blocks: Uint8Array[]): void {
+    let size = 0;
+    for (const b of blocks) size += b.byteLength;
+    if (size > this.budget) return;
+    const key = `${shard}:${first}:${last}`;
+    const old = this.entries.get(key);
+    if (old) for (const b of old) this.bytes -= b.byteLength;
+    this.entries.set(key, blocks);
+    this.bytes += size;
+    for (const [k, list] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      this.entries.delete(k);
+      for (const b of list) this.bytes -= b.byteLength;
+    }
   }
 }

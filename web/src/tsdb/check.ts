@@ -1,35 +1,41 @@
-// Consistency check run on open: verifies head records (and with `deep` every chunk), dropping what cannot be decoded.
+// Consistency check run on open: every WAL record from the newest checkpoint on must decode (with `deep`, every
+// block too); what cannot be decoded is dropped and reported.
 import { ChunkError } from '../../../shared/chunk/bits.ts';
-import { readChunkRecord } from '../../../shared/chunk/record.ts';
-import { chunkSampleCount, decodeXor } from '../../../shared/chunk/xor.ts';
+import { decodeXorColumns } from '../../../shared/chunk/xordecode.ts';
 import type { TsdbDatabase } from './db.ts';
 import { CHUNK_SAMPLES, bucketOf } from './layout.ts';
+import { applyOpen, decodeBlock, decodeWal, type ChunkRef } from './records.ts';
+import { chunkSampleCount } from '../../../shared/chunk/xor.ts';
 import type { CheckReport } from './types.ts';
 
-/** Why a head record cannot be trusted, or null when it is sound. */
-export function headProblem(maxt: number, data: Uint8Array): string | null {
+/** The WAL records the check read and kept (newest checkpoint on), with the meta generation they belong to. */
+export interface CheckedWal {
+  gen: number;
+  keys: Array<[number, number]>;
+  values: Uint8Array[];
+}
+
+/** Why a chunk cannot be trusted (decoding all of it), or null. `bucket` is the block bucket it must lie in, if any. */
+export function chunkProblem(c: ChunkRef, bucket: number | null): string | null {
   try {
-    const n = chunkSampleCount(data);
-    if (n > CHUNK_SAMPLES) return `holds ${n} samples, more than a chunk may`;
-    const { t } = decodeXor(data);
-    if (n === 0) return null;
-    if (t[n - 1] > maxt) return `ends at ${t[n - 1]}, after the series' newest time ${maxt}`;
-    if (bucketOf(t[0]) !== bucketOf(t[n - 1])) return 'spans two chunk ranges';
-    for (let i = 1; i < n; i++) if (!(t[i] > t[i - 1])) return 'timestamps are not increasing';
+    const { t } = decodeXorColumns(c.xor);
+    if (t.length !== c.count) return `holds ${t.length} samples, header says ${c.count}`;
+    if (t.length === 0) return 'is empty';
+    if (t[0] !== c.mint || t[t.length - 1] !== c.maxt) return `spans ${t[0]}..${t[t.length - 1]}, record says ${c.mint}..${c.maxt}`;
+    if (bucketOf(c.mint) !== bucketOf(c.maxt)) return 'crosses a chunk range boundary';
+    if (bucket !== null && bucketOf(c.mint) !== bucket) return `lies outside its block's bucket ${bucket}`;
     return null;
   } catch (e) {
     return e instanceof ChunkError ? e.message : String(e);
   }
 }
 
-/** Why a stored chunk record cannot be trusted (decoding all of it when asked), or null. */
-export function chunkProblem(keyMint: number, record: Uint8Array): string | null {
+/** Why an open (head) chunk cannot be trusted, or null. */
+export function openChunkProblem(xor: Uint8Array): string | null {
   try {
-    const h = readChunkRecord(record);
-    if (h.mint !== keyMint) return `starts at ${h.mint} but is keyed ${keyMint}`;
-    if (h.count > 0xffff) return 'impossible sample count';
-    const { t } = decodeXor(h.xor);
-    if (t[t.length - 1] !== h.maxt) return `ends at ${t[t.length - 1]}, record says ${h.maxt}`;
+    const { t } = decodeXorColumns(xor);
+    if (t.length > CHUNK_SAMPLES) return `holds ${t.length} samples, more than a chunk may`;
+    if (t.length > 1 && bucketOf(t[0]) !== bucketOf(t[t.length - 1])) return 'crosses a chunk range boundary';
     return null;
   } catch (e) {
     return e instanceof ChunkError ? e.message : String(e);
@@ -37,56 +43,97 @@ export function chunkProblem(keyMint: number, record: Uint8Array): string | null
 }
 
 /**
- * Checks the store: every head record decodes and fits its header; with `deep`, every chunk too. Records that
- * fail are deleted (a torn head loses its samples instead of poisoning every read). Reads in a readonly
- * transaction and repairs in a separate readwrite one, so a healthy store is never locked for writing.
+ * Checks the store and repairs what it can: WAL records whose chunk headers do not decode are deleted (their
+ * samples are lost, every other record stays readable); with `deep`, every chunk of the WAL and the blocks is
+ * decoded and the sample total compared with the meta record. Reads in a readonly transaction, repairs in a separate readwrite one, so a
+ * healthy store is never locked for writing.
  */
-export async function runCheck(db: TsdbDatabase, opts: { deep: boolean }): Promise<CheckReport> {
-  const tx = db.transaction(['meta', 'series', 'heads', 'chunks'], 'readonly');
-  const [meta, seriesCount, headKeys, heads, chunkCount] = await Promise.all([
+export async function runCheck(db: TsdbDatabase, opts: { deep: boolean }): Promise<CheckReport & { wal: CheckedWal }> {
+  const tx = db.transaction(['meta', 'series', 'wal', 'blocks'], 'readonly');
+  const [meta, seriesCount, walKeys, walValues, blockCount] = await Promise.all([
     tx.objectStore('meta').get('state'),
     tx.objectStore('series').count(),
-    tx.objectStore('heads').getAllKeys(),
-    tx.objectStore('heads').getAll(),
-    tx.objectStore('chunks').count(),
+    tx.objectStore('wal').getAllKeys(),
+    tx.objectStore('wal').getAll(),
+    tx.objectStore('blocks').count(),
   ]);
   const problems: string[] = [];
-  const badHeads: number[] = [];
-  let samples = 0;
-  headKeys.forEach((sid, i) => {
-    const p = headProblem(heads[i].maxt, heads[i].data);
-    if (p) {
-      badHeads.push(sid);
-      problems.push(`head of series ${sid}: ${p}`);
-    } else samples += chunkSampleCount(heads[i].data);
+  const badWal: Array<[number, number]> = [];
+  let from = 0;
+  walKeys.forEach((k, i) => {
+    if (k[1] === 1) from = i;
   });
-  const badChunks: Array<[number, number]> = [];
+  // The open region's samples, as the newest checkpoint and later deltas describe it.
+  const region = new Map<number, { sealed: number; open: Uint8Array }>();
+  for (let i = from; i < walKeys.length; i++) {
+    try {
+      // Decoding the record checks every chunk header (sample count, first time); `deep` decodes the samples too.
+      const { entries } = decodeWal(walValues[i]);
+      const next = new Map(region);
+      for (const e of entries) {
+        const prev = next.get(e.sid);
+        const open = applyOpen(prev?.open, e.open);
+        if (chunkSampleCount(open) > CHUNK_SAMPLES) throw new ChunkError(`series ${e.sid}: open chunk holds more samples than a chunk may`);
+        if (opts.deep) {
+          for (const c of e.sealed) {
+            const p = chunkProblem(c, null);
+            if (p) throw new ChunkError(`series ${e.sid}: chunk ${p}`);
+          }
+          const p = openChunkProblem(open);
+          if (p) throw new ChunkError(`series ${e.sid}: open chunk ${p}`);
+        }
+        const sealed = e.sealed.reduce((n, c) => n + c.count, e.mode === 'append' && prev ? prev.sealed : 0);
+        next.set(e.sid, { sealed, open });
+      }
+      // A record applies whole or not at all.
+      region.clear();
+      for (const [k, v] of next) region.set(k, v);
+    } catch (err) {
+      badWal.push(walKeys[i]);
+      problems.push(`WAL record ${walKeys[i][0]}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  let samples = 0;
+  for (const r of region.values()) samples += r.sealed + chunkSampleCount(r.open);
+  const badBlocks: Array<[number, number]> = [];
   if (opts.deep) {
     // Walked with a cursor so the whole store is never held in memory at once.
-    let cursor = await tx.objectStore('chunks').openCursor();
+    let cursor = await tx.objectStore('blocks').openCursor();
     while (cursor) {
-      const p = chunkProblem(cursor.key[1], cursor.value);
-      if (p) {
-        badChunks.push(cursor.key);
-        problems.push(`chunk (${cursor.key[0]}, ${cursor.key[1]}): ${p}`);
-      } else samples += readChunkRecord(cursor.value).count;
+      try {
+        for (const [sid, chunks] of decodeBlock(cursor.value)) {
+          for (const c of chunks) {
+            const p = chunkProblem(c, cursor.key[1]);
+            if (p) throw new ChunkError(`series ${sid}: chunk ${p}`);
+            samples += c.count;
+          }
+        }
+      } catch (err) {
+        badBlocks.push(cursor.key);
+        problems.push(`block (${cursor.key[0]}, ${cursor.key[1]}): ${err instanceof Error ? err.message : String(err)}`);
+      }
       cursor = await cursor.continue();
     }
   }
   await tx.done;
-  if (badHeads.length > 0 || badChunks.length > 0) {
-    const fix = db.transaction(['heads', 'chunks'], 'readwrite');
-    await Promise.all([...badHeads.map((sid) => fix.objectStore('heads').delete(sid)), ...badChunks.map((k) => fix.objectStore('chunks').delete(k)), fix.done]);
+  if (badWal.length > 0 || badBlocks.length > 0) {
+    const fix = db.transaction(['wal', 'blocks'], 'readwrite');
+    await Promise.all([...badWal.map((k) => fix.objectStore('wal').delete(k)), ...badBlocks.map((k) => fix.objectStore('blocks').delete(k)), fix.done]);
   }
-  if (opts.deep && meta && meta.samples !== samples) problems.push(`meta counts ${meta.samples} samples, records hold ${samples}`);
+  if (opts.deep && meta && badWal.length === 0 && badBlocks.length === 0 && meta.samples !== samples) {
+    problems.push(`meta counts ${meta.samples} samples, records hold ${samples}`);
+  }
+  const bad = new Set(badWal.map((k) => k.join(':')));
+  const kept = walKeys.map((k, i) => ({ k, v: walValues[i] })).filter(({ k }, i) => i >= from && !bad.has(k.join(':')));
   return {
+    wal: { gen: meta?.gen ?? 0, keys: kept.map((x) => x.k), values: kept.map((x) => x.v) },
     ok: problems.length === 0,
     series: seriesCount,
-    chunks: chunkCount - badChunks.length,
-    heads: headKeys.length - badHeads.length,
+    chunks: blockCount - badBlocks.length,
+    heads: region.size,
     samples: opts.deep ? samples : (meta?.samples ?? 0),
-    droppedHeads: badHeads.length,
-    droppedChunks: badChunks.length,
+    droppedHeads: badWal.length,
+    droppedChunks: badBlocks.length,
     problems,
     durable: meta && meta.epoch !== null ? { epoch: meta.epoch, seq: meta.seq } : null,
   };

@@ -1,22 +1,24 @@
 // The TSDB engine behind every handle on one database in this JavaScript realm: head, flushes, reads, retention.
-import { readChunkRecord } from '../../../shared/chunk/record.ts';
-import { decodeXor } from '../../../shared/chunk/xor.ts';
+import { readChunkRecord, xorFirstTime } from '../../../shared/chunk/record.ts';
+import { chunkSampleCount } from '../../../shared/chunk/xor.ts';
+import { decodeXorColumns } from '../../../shared/chunk/xordecode.ts';
 import { compareLabels, METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
 import type { LabelMatcher } from '../../../shared/promql/ast.ts';
 import type { Cancellation, SelectHints, SeriesSamples } from '../../../shared/promql/queryable.ts';
 import type { SeriesAppend, StoreStats, StreamGap, StreamPosition } from '../store/sampleStore.ts';
-import { ChunkCache } from './cache.ts';
+import { BlockCache, ChunkCache } from './cache.ts';
 import { runCheck } from './check.ts';
-import { emptyMeta, isQuotaError, openTsdbDatabase, type MetaRecord, type TsdbDatabase } from './db.ts';
+import { emptyMeta, isQuotaError, openTsdbDatabase, type MetaRecord, type SeriesRecord, type TsdbDatabase } from './db.ts';
 import { writeFlush } from './flush.ts';
-import { flushDelay, flushReason } from './flushplan.ts';
-import { HeadState, type FlushSet, type LoadedHead } from './headstate.ts';
-import { CHUNK_RANGE_MS } from './layout.ts';
+import { checkpointDue, flushDelay, flushReason } from './flushplan.ts';
+import { HeadState, type FlushSet } from './headstate.ts';
+import { bucketOf, CHUNK_RANGE_MS } from './layout.ts';
+import { decodeWal, readBlockDirectory, type BlockDirectory } from './records.ts';
+import { Replica } from './replica.ts';
 import { unionPostings, selectPostings } from './postings.ts';
 import { allLabelNames, idbPostings, READ_STORES, type ReadTx } from './read.ts';
 import { runRetention } from './retention-run.ts';
 import { combineRuns, sliceRun, type Run } from './runs.ts';
-import { headRecordSize } from './sizes.ts';
 import { requestPersistence, storageEstimate } from './storage.ts';
 import {
   DEFAULT_FLUSH_POLICY,
@@ -89,9 +91,21 @@ export class TsdbCore {
   private durableMeta: MetaRecord | null = null;
   private flushChain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly reads = new Map<number, number>();
-  private readSeq = 0;
-  private readonly labelCache = new Map<number, Labels>();
+  private fetched = 0;
+  private memoryDecodes = 0;
+  private memoryHits = 0;
+  private readonly seriesCache = new Map<number, SeriesRecord>();
+  private readonly directories = new WeakMap<Uint8Array, BlockDirectory>();
+  private memoryDecoded = new WeakMap<Uint8Array, Run>();
+  private combined = new Map<number, { inputs: Run[]; out: Run }>();
+  private combinedSamples = 0;
+  private readonly cacheSamples: number;
+  private blockCache = new BlockCache(-1, 64 * 1024 * 1024);
+  /** A reader's copy of the open region, and the meta generation it was brought up to. */
+  private readonly replica = new Replica();
+  private replicaGen = -1;
+  private walRecords = 0;
+  private walBytes = 0;
   private readonly cache: ChunkCache;
   private log: LogEntry[] = [];
   private lastRetentionAt = 0;
@@ -99,7 +113,7 @@ export class TsdbCore {
   private readonly listeners = new Set<(s: TsdbStatus) => void>();
   private readonly channel: BroadcastChannel | null;
   private readonly flushPolicy: FlushPolicy;
-  readonly retention: RetentionPolicy;
+  retention: RetentionPolicy;
   private state: TsdbStatus = {
     state: 'ok',
     message: null,
@@ -124,7 +138,8 @@ export class TsdbCore {
   ) {
     this.flushPolicy = { ...DEFAULT_FLUSH_POLICY, ...opts.flush };
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
-    this.cache = new ChunkCache(opts.cacheSamples ?? 2_000_000);
+    this.cacheSamples = opts.cacheSamples ?? 2_000_000;
+    this.cache = new ChunkCache(this.cacheSamples);
     this.channel = opts.broadcastChannel && typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(opts.broadcastChannel) : null;
   }
 
@@ -133,7 +148,11 @@ export class TsdbCore {
     let core: TsdbCore | null = null;
     const db = await openTsdbDatabase(name, () => core?.setState('error', 'The database was upgraded in another tab: reload this page.'));
     core = new TsdbCore(db, name, opts);
-    core.openCheck = await runCheck(db, { deep: opts.deepCheck ?? false });
+    const { wal, ...report } = await runCheck(db, { deep: opts.deepCheck ?? false });
+    core.openCheck = report;
+    // The check read the WAL already: it seeds this reader's replica, so the first query need not read it again.
+    core.replica.apply(wal.keys, wal.values);
+    core.replicaGen = wal.gen;
     const meta = (await db.get('meta', 'state')) ?? emptyMeta();
     core.committedGen = meta.gen;
     core.state.durable = meta.epoch === null ? null : { epoch: meta.epoch, seq: meta.seq };
@@ -231,45 +250,58 @@ export class TsdbCore {
   }
 
   private async loadHead(): Promise<HeadState> {
-    const tx = this.db.transaction(['meta', 'series', 'heads'], 'readonly');
-    const [meta, sids, labels, headSids, heads] = await Promise.all([
+    const tx = this.db.transaction(['meta', 'series', 'wal'], 'readonly');
+    const [meta, sids, records, walKeys, walValues] = await Promise.all([
       tx.objectStore('meta').get('state'),
       tx.objectStore('series').getAllKeys(),
       tx.objectStore('series').getAll(),
-      tx.objectStore('heads').getAllKeys(),
-      tx.objectStore('heads').getAll(),
+      tx.objectStore('wal').getAllKeys(),
+      tx.objectStore('wal').getAll(),
     ]);
     await tx.done;
     const m = meta ?? emptyMeta();
-    const byHead = new Map<number, LoadedHead>();
-    headSids.forEach((sid, i) => {
-      const h = heads[i];
-      let run: Run;
-      try {
-        run = decodeXor(h.data);
-      } catch {
-        // runCheck drops undecodable heads on open; one that fails now is treated as empty.
-        run = { t: new Float64Array(0), v: new Float64Array(0) };
-      }
-      byHead.set(sid, { maxt: h.maxt, run, bytes: headRecordSize(h.data.length) });
+    const state = new HeadState({
+      nextSid: m.nextSid,
+      nextShard: m.nextShard,
+      accepted: m.epoch === null ? null : { epoch: m.epoch, seq: m.seq },
+      finalized: m.finalized,
     });
-    const state = new HeadState(m.nextSid, m.epoch === null ? null : { epoch: m.epoch, seq: m.seq });
-    sids.forEach((sid, i) => state.load(sid, labels[i], byHead.get(sid) ?? null));
+    sids.forEach((sid, i) => state.load(sid, records[i].labels, records[i].shard));
+    // From the newest checkpoint on (older records are deleted with it, but a crash may not have let that happen).
+    let from = 0;
+    walKeys.forEach((k, i) => {
+      if (k[1] === 1) from = i;
+    });
+    for (let i = from; i < walKeys.length; i++) {
+      try {
+        state.replay(decodeWal(walValues[i]).entries);
+      } catch {
+        // runCheck reports and drops undecodable records on open; skip one that fails now.
+      }
+    }
+    state.finishReplay();
     this.durableMeta = m;
     this.committedGen = m.gen;
+    this.walRecords = m.walRecords;
+    this.walBytes = m.walBytes;
     this.patch({ durable: m.epoch === null ? null : { epoch: m.epoch, seq: m.seq }, accepted: state.accepted });
     return state;
   }
 
-  private async flushOnce(attempt: number): Promise<void> {
+  /** One flush; `compact` writes a checkpoint even with nothing new, when the WAL holds more than one record. */
+  private async flushOnce(attempt: number, compact = false): Promise<void> {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     const head = this.head;
-    if (!head || head.pending().since === null) return;
+    if (!head) return;
+    const finalizeTo = head.finalizeTarget();
+    const compacting = compact && this.walRecords > 1;
+    if (head.pending().since === null && finalizeTo === null && !compacting) return;
     const gen = this.committedGen + 1;
-    const set = head.claim(gen, this.state.durable);
+    const checkpoint = compacting || checkpointDue(this.walRecords, this.walBytes, this.regionBytes(head));
+    const set = head.claim(gen, this.state.durable, { checkpoint, finalizeTo });
     const logMark = this.log.length;
     const t0 = performance.now();
     let outcome;
@@ -288,13 +320,14 @@ export class TsdbCore {
         throw new TsdbStateError('write conflict');
       }
       await this.reloadAfterConflict();
-      return this.flushOnce(attempt + 1);
+      return this.flushOnce(attempt + 1, compact);
     }
-    head.commit(gen, outcome.headBytes);
+    head.commit(gen);
     this.log.splice(0, logMark);
     this.committedGen = gen;
     this.durableMeta = outcome.meta;
-    this.releaseMemory();
+    this.walRecords = outcome.meta.walRecords;
+    this.walBytes = outcome.meta.walBytes;
     const ms = performance.now() - t0;
     this.patch({
       durable: set.position,
@@ -309,6 +342,16 @@ export class TsdbCore {
     if (Date.now() - this.lastEstimateAt > 10_000) void this.refreshEstimate();
   }
 
+  /** Bytes of the open region's chunks (what a checkpoint would write). */
+  private regionBytes(head: HeadState): number {
+    let n = 0;
+    for (const e of head.entries()) {
+      for (const c of e.sealed) n += c.xor.length;
+      n += e.head.count * 2;
+    }
+    return n;
+  }
+
   /** Another realm wrote since this head was loaded: reload it and replay what this one has not made durable. */
   private async reloadAfterConflict(): Promise<void> {
     const fresh = await this.loadHead();
@@ -317,14 +360,14 @@ export class TsdbCore {
       this.apply(fresh, entry);
     }
     this.head = fresh;
-    this.labelCache.clear();
+    this.seriesCache.clear();
     this.cache.clear();
   }
 
   private notify(head: HeadState, set: FlushSet): void {
-    if (!set.position || (set.samples === 0 && set.chunks.length === 0 && set.heads.length === 0)) return;
+    if (!set.position || (set.samples === 0 && set.wal.kind === 'delta' && set.wal.entries.length === 0)) return;
     const names = new Set<string>();
-    for (const h of set.heads) names.add(head.entry(h.sid)?.labels[METRIC_NAME] ?? '');
+    for (const w of set.wal.entries) names.add(head.entry(w.sid)?.labels[METRIC_NAME] ?? '');
     const notice: FlushNotice = {
       epoch: set.position.epoch,
       seq: set.position.seq,
@@ -341,6 +384,12 @@ export class TsdbCore {
     const over = storedBytes(meta) > this.retention.maxBytes;
     if (!over && Date.now() - this.lastRetentionAt < (this.opts.retentionCheckMs ?? 60_000)) return;
     await this.retentionOnce();
+  }
+
+  /** Changes the retention limits (for this session; pass them in TsdbOptions to keep them) and applies them now. */
+  setRetention(policy: Partial<RetentionPolicy>): Promise<RetentionReport> {
+    this.retention = { ...this.retention, ...policy };
+    return this.applyRetention();
   }
 
   /** Applies the retention limits now (serialised with flushes). */
@@ -362,32 +411,13 @@ export class TsdbCore {
       this.committedGen = result.meta.gen;
       this.durableMeta = result.meta;
       this.cache.clear();
-      for (const sid of result.droppedSeries) this.labelCache.delete(sid);
+      for (const sid of result.droppedSeries) this.seriesCache.delete(sid);
       this.patch({ storedBytes: storedBytes(result.meta) });
     }
     return result.report;
   }
 
   // ---------------------------------------------------------------- reading
-
-  private beginRead(): number {
-    const id = ++this.readSeq;
-    this.reads.set(id, this.committedGen);
-    return id;
-  }
-
-  private endRead(id: number): void {
-    this.reads.delete(id);
-    this.releaseMemory();
-  }
-
-  /** Lets the head drop committed chunks that no running read may still need from memory. */
-  private releaseMemory(): void {
-    if (!this.head) return;
-    let oldest = this.committedGen;
-    for (const g of this.reads.values()) if (g < oldest) oldest = g;
-    this.head.release(oldest);
-  }
 
   /** Ids of matching series: the postings index, plus this writer's series not yet stored. */
   private async matchIds(tx: ReadTx, matchers: readonly LabelMatcher[]): Promise<Uint32Array> {
@@ -398,65 +428,159 @@ export class TsdbCore {
     return extra.length === 0 ? ids : unionPostings([ids, Uint32Array.from(extra).sort()]);
   }
 
-  private async labelsOf(tx: ReadTx, ids: Uint32Array): Promise<Labels[]> {
+  /** Series records (labels and shard) of the ids, from the head, the cache or the series store. */
+  private async seriesOf(tx: ReadTx, ids: Uint32Array): Promise<SeriesRecord[]> {
     const head = this.head;
-    const out: Labels[] = new Array(ids.length);
+    const out: SeriesRecord[] = new Array(ids.length);
     const missing: number[] = [];
     ids.forEach((sid, i) => {
-      const l = head?.entry(sid)?.labels ?? this.labelCache.get(sid);
-      if (l) out[i] = l;
+      const e = head?.entry(sid);
+      const r = e ? { labels: e.labels, shard: e.shard } : this.seriesCache.get(sid);
+      if (r) out[i] = r;
       else missing.push(i);
     });
     if (missing.length > 0) {
       const store = tx.objectStore('series');
       const got = await Promise.all(missing.map((i) => store.get(ids[i])));
       missing.forEach((i, k) => {
-        const l = got[k] ?? {};
-        out[i] = l;
-        if (got[k]) this.labelCache.set(ids[i], l);
+        const r = got[k] ?? { labels: {}, shard: -1 };
+        out[i] = r;
+        if (got[k]) this.seriesCache.set(ids[i], r);
       });
     }
     return out;
+  }
+
+  private async labelsOf(tx: ReadTx, ids: Uint32Array): Promise<Labels[]> {
+    return (await this.seriesOf(tx, ids)).map((r) => r.labels);
+  }
+
+  /** Brings this reader's replica of the open region up to the WAL in `tx` (a writer's head needs none). */
+  private async syncReplica(tx: ReadTx, meta: MetaRecord): Promise<void> {
+    if (meta.gen === this.replicaGen) return;
+    const wal = tx.objectStore('wal');
+    const range = IDBKeyRange.lowerBound([this.replica.applied + 1]);
+    const [keys, values] = await Promise.all([wal.getAllKeys(range), wal.getAll(range)]);
+    // Applied synchronously, so concurrent reads apply every record once and see a consistent replica.
+    this.replica.apply(keys, values);
+    this.replicaGen = Math.max(this.replicaGen, meta.gen);
   }
 
   /** Series matching the matchers with their samples in [start, end]; decodes only chunks overlapping the range. */
   async select(matchers: readonly LabelMatcher[], hints: SelectHints, cancel?: Cancellation): Promise<SeriesSamples[]> {
     const { start, end } = hints;
     if (!(start <= end)) return [];
-    const readId = this.beginRead();
-    try {
-      const tx: ReadTx = this.db.transaction(READ_STORES, 'readonly');
-      const ids = await this.matchIds(tx, matchers);
-      if (cancel?.aborted || ids.length === 0) return [];
-      const lo = start - CHUNK_RANGE_MS + 1;
-      const chunkStore = tx.objectStore('chunks');
-      const headStore = tx.objectStore('heads');
-      const head = this.head;
-      const [labels, chunkLists, headRecs] = await Promise.all([
-        this.labelsOf(tx, ids),
-        Promise.all(Array.from(ids, (sid) => chunkStore.getAll(IDBKeyRange.bound([sid, lo], [sid, end])))),
-        Promise.all(Array.from(ids, (sid) => (head?.entry(sid) ? undefined : headStore.get(sid)))),
-      ]);
-      if (cancel?.aborted) return [];
-      const out: SeriesSamples[] = [];
-      ids.forEach((sid, i) => {
-        const runs: Run[] = [];
-        for (const rec of chunkLists[i]) {
+    const tx: ReadTx = this.db.transaction(READ_STORES, 'readonly');
+    // Taken with the transaction: whatever a flush commits later is either in this view or in what tx reads.
+    const memory = this.head?.snapshot() ?? null;
+    const [meta, ids] = await Promise.all([tx.objectStore('meta').get('state'), this.matchIds(tx, matchers)]);
+    if (cancel?.aborted || ids.length === 0) return [];
+    const finalized = memory ? memory.finalized : (meta?.finalized ?? -Infinity);
+    const series = await this.seriesOf(tx, ids);
+    // Blocks hold buckets before the finalised boundary; one read per shard covers every series in it.
+    const firstBucket = bucketOf(start);
+    const lastBucket = Math.min(bucketOf(end), finalized - CHUNK_RANGE_MS);
+    const shards = [...new Set(series.map((r) => r.shard))];
+    const blockStore = tx.objectStore('blocks');
+    const blocksGen = meta?.blocksGen ?? 0;
+    if (blocksGen !== this.blockCache.gen) this.blockCache = new BlockCache(blocksGen, this.blockCache.budget);
+    const blockCache = this.blockCache;
+    const [blockLists] = await Promise.all([
+      firstBucket <= lastBucket
+        ? Promise.all(
+            shards.map(async (sh) => {
+              const hit = blockCache.get(sh, firstBucket, lastBucket);
+              if (hit) return hit;
+              const got = await blockStore.getAll(IDBKeyRange.bound([sh, firstBucket], [sh, lastBucket]));
+              blockCache.put(sh, firstBucket, lastBucket, got);
+              return got;
+            }),
+          )
+        : Promise.resolve(shards.map(() => [] as Uint8Array[])),
+      !memory && meta ? this.syncReplica(tx, meta) : Promise.resolve(),
+    ]);
+    if (cancel?.aborted) return [];
+    const replica = memory ? null : this.replica;
+    const byShard = new Map<number, Array<{ block: Uint8Array; dir: BlockDirectory }>>();
+    shards.forEach((sh, i) => byShard.set(sh, blockLists[i].map((block) => ({ block, dir: this.directory(block) }))));
+    const out: SeriesSamples[] = [];
+    ids.forEach((sid, i) => {
+      const runs: Run[] = [];
+      for (const { block, dir } of byShard.get(series[i].shard) ?? []) {
+        const k = dir.sids.indexOf(sid);
+        if (k < 0) continue;
+        for (const [off, len] of dir.chunks[k]) {
+          this.fetched++;
+          const rec = block.subarray(off, off + len);
           const h = readChunkRecord(rec);
           if (h.maxt < start || h.mint > end) continue;
           runs.push(this.cache.decode(sid, rec, h));
         }
-        const entry = head?.entry(sid);
-        if (entry) runs.push(...head!.memoryRuns(entry));
-        else if (headRecs[i]) runs.push(decodeXor(headRecs[i]!.data));
-        const r = sliceRun(combineRuns(runs), start, end);
-        if (r.t.length > 0) out.push({ labels: labels[i], t: r.t, v: r.v });
-      });
-      out.sort((a, b) => compareLabels(a.labels, b.labels));
-      return out;
-    } finally {
-      this.endRead(readId);
+      }
+      if (memory) {
+        const view = memory.views.get(sid);
+        if (view) {
+          for (const c of view.final) if (c.maxt >= start && c.mint <= end) runs.push(this.decodeMemory(c.xor));
+          for (const c of view.sealed) if (c.maxt >= start && c.mint <= end) runs.push(this.decodeMemory(c.xor));
+          if (view.headCount > 0) runs.push({ t: view.head.t.subarray(0, view.headCount), v: view.head.v.subarray(0, view.headCount) });
+          runs.push(...view.late);
+        }
+      } else {
+        const r = replica!.get(sid);
+        if (r) {
+          for (const c of r.sealed) if (c.maxt >= start && c.mint <= end) runs.push(this.decodeMemory(c.xor));
+          if (chunkSampleCount(r.open) > 0 && xorFirstTime(r.open) <= end) runs.push(this.decodeMemory(r.open));
+        }
+      }
+      const run = sliceRun(this.combine(sid, runs), start, end);
+      if (run.t.length > 0) out.push({ labels: series[i].labels, t: run.t, v: run.v });
+    });
+    out.sort((a, b) => compareLabels(a.labels, b.labels));
+    return out;
+  }
+
+  /**
+   * combineRuns, remembered per series: a repeated query hands in the same cached chunk runs, and then gets the
+   * same combined columns back instead of a fresh copy.
+   */
+  private combine(sid: number, runs: Run[]): Run {
+    const memo = this.combined.get(sid);
+    if (memo && memo.inputs.length === runs.length && memo.inputs.every((r, i) => r === runs[i])) {
+      this.combined.delete(sid);
+      this.combined.set(sid, memo);
+      return memo.out;
     }
+    const out = combineRuns(runs);
+    // Only worth keeping when it is a copy; an open chunk's run changes with every append anyway.
+    if (runs.length > 1) {
+      if (memo) this.combinedSamples -= memo.out.t.length;
+      this.combined.set(sid, { inputs: runs, out });
+      this.combinedSamples += out.t.length;
+      for (const [k, m] of this.combined) {
+        if (this.combinedSamples <= this.cacheSamples) break;
+        this.combined.delete(k);
+        this.combinedSamples -= m.out.t.length;
+      }
+    }
+    return out;
+  }
+
+  /** A block's directory, parsed once per block record object. */
+  private directory(block: Uint8Array): BlockDirectory {
+    let d = this.directories.get(block);
+    if (!d) this.directories.set(block, (d = readBlockDirectory(block)));
+    return d;
+  }
+
+  /** Samples of an XOR chunk held in memory (the head's or the replica's), decoded once per chunk object. */
+  private decodeMemory(xor: Uint8Array): Run {
+    let r = this.memoryDecoded.get(xor);
+    if (!r) {
+      r = decodeXorColumns(xor);
+      this.memoryDecoded.set(xor, r);
+      this.memoryDecodes++;
+    } else this.memoryHits++;
+    return r;
   }
 
   /** Label sets of the matching series, in Prometheus order. */
@@ -587,12 +711,31 @@ export class TsdbCore {
 
   /** Runs the consistency check now (deep: decode every chunk), repairing what it can. */
   check(deep: boolean): Promise<CheckReport> {
-    const run = this.flushChain.then(() => runCheck(this.db, { deep }));
+    const run = this.flushChain.then(async () => {
+      const { wal, ...report } = await runCheck(this.db, { deep });
+      void wal;
+      return report;
+    });
     this.flushChain = run.then(
       () => undefined,
       () => undefined,
     );
     return run;
+  }
+
+  /** Chunks select() looked at in blocks, chunks it decoded (blocks and memory), and decodes served from caches, since open. */
+  readCounters(): { fetched: number; decoded: number; cached: number } {
+    return { fetched: this.fetched, decoded: this.cache.decoded + this.memoryDecodes, cached: this.cache.hits + this.memoryHits };
+  }
+
+  /** Drops decoded chunks from memory (the next query reads and decodes from storage: a cold query). */
+  dropCaches(): void {
+    this.cache.clear();
+    this.blockCache = new BlockCache(-1, this.blockCache.budget);
+    this.seriesCache.clear();
+    this.memoryDecoded = new WeakMap();
+    this.combined = new Map();
+    this.combinedSamples = 0;
   }
 
   // ---------------------------------------------------------------- status
@@ -621,10 +764,17 @@ export class TsdbCore {
     if (e) this.patch({ usage: e.usage, quota: e.quota });
   }
 
-  /** Flushes what is pending and closes the database; resolves when both are done. */
+  /**
+   * Flushes what is pending (as a checkpoint, so the next open replays one WAL record) and closes the database;
+   * resolves when both are done.
+   */
   async close(): Promise<void> {
     try {
-      if (this.state.state === 'ok') await this.flush();
+      if (this.state.state === 'ok') {
+        const run = this.flushChain.then(() => this.flushOnce(0, true));
+        this.flushChain = run.catch(() => undefined);
+        await run;
+      }
     } catch {
       // The failure is in status(); closing goes on, the unflushed head is lost as after a crash.
     }
@@ -637,7 +787,7 @@ export class TsdbCore {
 }
 
 function storedBytes(m: MetaRecord): number {
-  let n = m.headBytes + m.indexBytes + m.extraBytes;
+  let n = m.walBytes + m.indexBytes + m.extraBytes;
   for (const b of m.buckets) n += b[1];
   return n;
 }

@@ -2,7 +2,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Labels } from '../../../shared/model/labels.ts';
 import type { StreamGap } from '../store/sampleStore.ts';
-import type { HeadRecord } from './flushplan.ts';
 import type { MetricMetadata } from './types.ts';
 
 /** Running totals and the stream position, rewritten by every flush in the same transaction as its records. */
@@ -13,18 +12,31 @@ export interface MetaRecord {
   /** Number of committed flushes; a writer that finds another value knows someone else wrote. */
   gen: number;
   nextSid: number;
-  /** Samples held in chunks and heads, stale markers included. */
+  nextShard: number;
+  /** Finalised boundary: samples before it are in block records, later ones in the WAL (-Infinity before any). */
+  finalized: number;
+  /** Samples held in blocks and the WAL, stale markers included. */
   samples: number;
   oldest: number | null;
   newest: number | null;
-  /** Sealed chunk accounting per aligned bucket: [start, bytes, samples, chunks]. */
+  /** Block accounting per aligned bucket: [start, bytes, samples, block records]. */
   buckets: Array<[start: number, bytes: number, samples: number, chunks: number]>;
-  headBytes: number;
+  /** Bumped whenever a block record is written or deleted, so readers may keep blocks in memory until it moves. */
+  blocksGen: number;
+  /** WAL records since (and including) the last checkpoint, and their bytes. */
+  walRecords: number;
+  walBytes: number;
   /** Series and postings records. */
   indexBytes: number;
   /** Metadata and exemplar records. */
   extraBytes: number;
   exemplars: number;
+}
+
+export interface SeriesRecord {
+  labels: Labels;
+  /** Block shard the series' chunks are stored in. */
+  shard: number;
 }
 
 export interface ExemplarRecord {
@@ -34,14 +46,16 @@ export interface ExemplarRecord {
 
 export interface TsdbSchema extends DBSchema {
   meta: { key: 'state'; value: MetaRecord };
-  /** Series id → its label set. */
-  series: { key: number; value: Labels };
+  /** Series id → its label set and shard. */
+  series: { key: number; value: SeriesRecord };
   /** [label name, label value] → ascending ids of the series carrying that pair. */
   postings: { key: [string, string]; value: Uint32Array };
-  /** [series id, chunk mint] → chunk record (shared/chunk/record.ts): sealed chunks only, never rewritten in place. */
-  chunks: { key: [number, number]; value: Uint8Array };
-  /** Series id → its open chunk and newest timestamp. */
-  heads: { key: number; value: HeadRecord };
+  /** [shard, bucket start] → block record (records.ts): the finalised chunks of the shard's series in that 2 h bucket. */
+  blocks: { key: [number, number]; value: Uint8Array };
+  /** [flush generation, kind (0 delta, 1 checkpoint)] → WAL record (records.ts) of the open region. */
+  wal: { key: [number, number]; value: Uint8Array };
+  /** 'last' → per series id, the newest bucket holding its block data (-Infinity: none), for dropping dead series. */
+  lastseen: { key: 'last'; value: Float64Array };
   /** Metric family name → HELP/TYPE/UNIT. */
   metadata: { key: string; value: MetricMetadata };
   /** [series id, timestamp] → exemplar. */
@@ -61,11 +75,15 @@ export function emptyMeta(): MetaRecord {
     seq: 0,
     gen: 0,
     nextSid: 1,
+    nextShard: 1,
+    finalized: -Infinity,
     samples: 0,
     oldest: null,
     newest: null,
     buckets: [],
-    headBytes: 0,
+    blocksGen: 0,
+    walRecords: 0,
+    walBytes: 0,
     indexBytes: 0,
     extraBytes: 0,
     exemplars: 0,
@@ -80,8 +98,9 @@ export async function openTsdbDatabase(name: string, onVersionChange: () => void
         db.createObjectStore('meta');
         db.createObjectStore('series');
         db.createObjectStore('postings');
-        db.createObjectStore('chunks');
-        db.createObjectStore('heads');
+        db.createObjectStore('blocks');
+        db.createObjectStore('wal');
+        db.createObjectStore('lastseen');
         db.createObjectStore('metadata');
         db.createObjectStore('exemplars');
         db.createObjectStore('gaps', { autoIncrement: true });

@@ -50,7 +50,7 @@ export async function* exportOpenMetrics(store: TsdbStore, sel: ExportSelection 
     yield familyLines(f.header);
     for (const [, ms] of f.metrics) {
       let text = '';
-      for (const s of await store.select(ms, { start, end })) text += sampleLines(s.labels, s.t, s.v);
+      for (const s of await store.select(ms, { start, end })) text += sampleLines(s.labels, s.t, s.v instanceof Float64Array ? s.v : Float64Array.from(s.v));
       if (text !== '') yield text;
     }
   }

@@ -1,19 +1,20 @@
-// Writes one flush set in a single readwrite transaction: series, postings, chunks, heads, out-of-order merges,
-// metadata, exemplars and the meta record (stream position, totals) commit together or not at all.
-import { encodeChunkRecord, readChunkRecord } from '../../../shared/chunk/record.ts';
-import { decodeXor } from '../../../shared/chunk/xor.ts';
+// Writes one flush set in a single readwrite transaction: new series and postings, the WAL record, blocks for
+// finalised buckets, late samples merged into blocks, metadata, exemplars and the meta record (stream position,
+// totals) commit together or not at all.
 import type { IDBPObjectStore } from 'idb';
+import { decodeXorColumns } from '../../../shared/chunk/xordecode.ts';
 import { emptyMeta, type MetaRecord, type TsdbDatabase, type TsdbSchema } from './db.ts';
-import { account, planWrites, type BucketTable } from './flushplan.ts';
+import { account, type BucketTable } from './flushplan.ts';
 import { sealRun } from './head.ts';
 import type { FlushSet } from './headstate.ts';
-import { CHUNK_RANGE_MS } from './layout.ts';
+import { bucketOf, CHUNK_RANGE_MS } from './layout.ts';
 import { addPostings } from './postings.ts';
+import { decodeBlock, encodeBlock, encodeWal, type ChunkRef } from './records.ts';
 import { combineRuns, type Run } from './runs.ts';
-import { TYPED_ARRAY_ENVELOPE, chunkRecordSize, keySize, valueSize } from './sizes.ts';
+import { bulkRecordSize, keySize, TYPED_ARRAY_ENVELOPE, valueSize } from './sizes.ts';
 
 export type FlushOutcome =
-  | { kind: 'committed'; meta: MetaRecord; headBytes: Map<number, number> }
+  | { kind: 'committed'; meta: MetaRecord }
   /** Another writer committed since this one last looked: nothing was written. */
   | { kind: 'conflict'; meta: MetaRecord };
 
@@ -27,7 +28,56 @@ export function bucketList(table: BucketTable): MetaRecord['buckets'] {
   return [...table].sort((a, b) => a[0] - b[0]).map(([start, s]) => [start, s.bytes, s.samples, s.chunks]);
 }
 
-const STORES = ['meta', 'series', 'postings', 'chunks', 'heads', 'metadata', 'exemplars'] as const;
+const STORES = ['meta', 'series', 'postings', 'blocks', 'wal', 'metadata', 'exemplars', 'lastseen'] as const;
+type Stores = typeof STORES;
+type BlockStore = IDBPObjectStore<TsdbSchema, Stores, 'blocks', 'readwrite'>;
+
+/** Samples in a block record (sum over its chunks). */
+function blockSamples(series: ReadonlyMap<number, readonly ChunkRef[]>): number {
+  let n = 0;
+  for (const list of series.values()) for (const c of list) n += c.count;
+  return n;
+}
+
+/**
+ * Adds chunks or late samples for some series to the block (shard, bucket), merging with what it holds (later
+ * data wins at equal timestamps), and rewrites it. Returns the change in sample count.
+ */
+async function mergeIntoBlock(
+  blocks: BlockStore,
+  table: BucketTable,
+  shard: number,
+  bucket: number,
+  add: ReadonlyMap<number, { chunks?: readonly ChunkRef[]; run?: Run }>,
+  writes: Promise<unknown>[],
+): Promise<number> {
+  const key: [number, number] = [shard, bucket];
+  const old = await blocks.get(key);
+  const series = old ? decodeBlock(old) : new Map<number, ChunkRef[]>();
+  const before = blockSamples(series);
+  for (const [sid, a] of add) {
+    const have = series.get(sid) ?? [];
+    const incoming = a.chunks ?? [];
+    const disjoint = !a.run && (have.length === 0 || incoming.length === 0 || incoming[0].mint > have[have.length - 1].maxt);
+    if (disjoint) {
+      series.set(sid, [...have, ...incoming]);
+      continue;
+    }
+    const runs: Run[] = have.map((c) => decodeXorColumns(c.xor));
+    for (const c of incoming) runs.push(decodeXorColumns(c.xor));
+    if (a.run) runs.push(a.run);
+    series.set(
+      sid,
+      sealRun(combineRuns(runs)).map((c) => ({ mint: c.mint, maxt: c.maxt, count: c.run.t.length, xor: c.xor })),
+    );
+  }
+  const value = encodeBlock(series);
+  writes.push(blocks.put(value, key));
+  const after = blockSamples(series);
+  if (old) account(table, bucket, bulkRecordSize(key, old), before, -1);
+  account(table, bucket, bulkRecordSize(key, value), after, 1);
+  return after - before;
+}
 
 /** Commits `set` if the database is still at generation `expectedGen`. */
 export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: number): Promise<FlushOutcome> {
@@ -37,8 +87,7 @@ export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: n
     () => null,
     (e: unknown) => e ?? tx.error ?? new Error('transaction aborted'),
   );
-  let committedMeta: MetaRecord | undefined;
-  let committedHeads: Map<number, number> | undefined;
+  let committed: MetaRecord | undefined;
   try {
     const meta = (await tx.objectStore('meta').get('state')) ?? emptyMeta();
     if (meta.gen !== expectedGen) {
@@ -46,7 +95,7 @@ export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: n
       await done;
       return { kind: 'conflict', meta };
     }
-    const buckets = bucketTable(meta);
+    const table = bucketTable(meta);
     const writes: Promise<unknown>[] = [];
 
     // New series and their postings.
@@ -55,8 +104,9 @@ export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: n
       const postings = tx.objectStore('postings');
       const byPair = new Map<string, { key: [string, string]; ids: number[] }>();
       for (const s of set.newSeries) {
-        writes.push(series.put(s.labels, s.sid));
-        meta.indexBytes += keySize(s.sid) + valueSize(s.labels);
+        const rec = { labels: s.labels, shard: s.shard };
+        writes.push(series.put(rec, s.sid));
+        meta.indexBytes += keySize(s.sid) + valueSize(rec);
         for (const name in s.labels) {
           const id = JSON.stringify([name, s.labels[name]]);
           let p = byPair.get(id);
@@ -74,26 +124,65 @@ export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: n
       });
     }
 
-    // Sealed chunks, then the dirty heads.
-    const planned = planWrites(set);
-    const chunks = tx.objectStore('chunks');
-    for (const c of planned.chunks) {
-      writes.push(chunks.put(c.value, c.key));
-      account(buckets, c.key[1], c.bytes, c.count, 1);
+    // Finalised buckets become blocks; the per-series "newest block bucket" index follows.
+    const blocks = tx.objectStore('blocks');
+    if (set.finalize) {
+      const lastStore = tx.objectStore('lastseen');
+      let last = (await lastStore.get('last')) ?? new Float64Array(0);
+      if (last.length < set.nextSid) {
+        const grown = new Float64Array(Math.max(set.nextSid, last.length * 2)).fill(-Infinity);
+        grown.set(last);
+        last = grown;
+      }
+      for (const b of set.finalize.blocks.values()) {
+        const add = new Map<number, { chunks: ChunkRef[] }>();
+        for (const [sid, chunks] of b.series) {
+          add.set(sid, { chunks });
+          if (last[sid] < b.bucket) last[sid] = b.bucket;
+        }
+        await mergeIntoBlock(blocks, table, b.shard, b.bucket, add, writes);
+      }
+      writes.push(lastStore.put(last, 'last'));
+      meta.finalized = set.finalize.to;
+      meta.blocksGen = (meta.blocksGen ?? 0) + 1;
     }
-    const heads = tx.objectStore('heads');
-    const headBytes = new Map<number, number>();
-    planned.heads.forEach((h, i) => {
-      writes.push(heads.put(h.value, h.sid));
-      headBytes.set(h.sid, h.bytes);
-      meta.headBytes += h.bytes - set.heads[i].prevBytes;
-    });
 
-    // Out-of-order samples: rewrite the stored chunks they fall among (requests in a transaction run in order,
-    // so the chunks put above are already visible here).
+    // Late samples before the boundary: merged into the blocks of their buckets.
     let correction = 0;
-    for (const o of set.ooo) {
-      correction += await mergeLate(chunks, buckets, o.sid, o.run, writes);
+    if (set.ooo.length > 0) {
+      meta.blocksGen = (meta.blocksGen ?? 0) + 1;
+      const byBlock = new Map<string, { shard: number; bucket: number; add: Map<number, { run: Run }> }>();
+      for (const o of set.ooo) {
+        let i = 0;
+        while (i < o.run.t.length) {
+          const bucket = bucketOf(o.run.t[i]);
+          let j = i + 1;
+          while (j < o.run.t.length && o.run.t[j] < bucket + CHUNK_RANGE_MS) j++;
+          const key = `${o.shard}:${bucket}`;
+          let b = byBlock.get(key);
+          if (!b) byBlock.set(key, (b = { shard: o.shard, bucket, add: new Map() }));
+          b.add.set(o.sid, { run: { t: o.run.t.subarray(i, j), v: o.run.v.subarray(i, j) } });
+          i = j;
+        }
+      }
+      for (const b of byBlock.values()) {
+        const delta = await mergeIntoBlock(blocks, table, b.shard, b.bucket, b.add, writes);
+        let late = 0;
+        for (const a of b.add.values()) late += a.run.t.length;
+        correction += delta - late;
+      }
+    }
+
+    // The WAL record: a delta, or a checkpoint that replaces every earlier record.
+    const wal = tx.objectStore('wal');
+    const checkpoint = set.wal.kind === 'checkpoint';
+    if (checkpoint) writes.push(wal.delete(IDBKeyRange.upperBound([set.gen])));
+    if (checkpoint || set.wal.entries.length > 0) {
+      const key: [number, number] = [set.gen, checkpoint ? 1 : 0];
+      const value = encodeWal(set.wal.kind, set.wal.entries);
+      writes.push(wal.put(value, key));
+      meta.walBytes = (checkpoint ? 0 : meta.walBytes) + bulkRecordSize(key, value);
+      meta.walRecords = (checkpoint ? 0 : meta.walRecords) + 1;
     }
 
     // Metadata (accounting replaces the old record's size) and exemplars.
@@ -120,14 +209,14 @@ export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: n
       meta.seq = set.position.seq;
     }
     meta.nextSid = Math.max(meta.nextSid, set.nextSid);
+    meta.nextShard = Math.max(meta.nextShard, set.nextShard);
     meta.samples += set.samples + correction;
     if (set.oldest !== null && (meta.oldest === null || set.oldest < meta.oldest)) meta.oldest = set.oldest;
     if (set.newest !== null && (meta.newest === null || set.newest > meta.newest)) meta.newest = set.newest;
-    meta.buckets = bucketList(buckets);
+    meta.buckets = bucketList(table);
     writes.push(tx.objectStore('meta').put(meta, 'state'));
     await Promise.all(writes);
-    committedMeta = meta;
-    committedHeads = headBytes;
+    committed = meta;
   } catch (e) {
     try {
       tx.abort();
@@ -139,38 +228,5 @@ export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: n
   }
   const failure = await done;
   if (failure) throw failure;
-  return { kind: 'committed', meta: committedMeta!, headBytes: committedHeads! };
-}
-
-type ChunkStore = IDBPObjectStore<TsdbSchema, typeof STORES, 'chunks', 'readwrite'>;
-
-/**
- * Merges late samples of one series into the stored chunks their time span touches: reads them, merges (late
- * samples win on equal timestamps), deletes them and writes the re-cut result. Returns the sample-count correction
- * (late samples were counted as new; some replaced stored ones).
- */
-async function mergeLate(chunks: ChunkStore, buckets: BucketTable, sid: number, late: Run, writes: Promise<unknown>[]): Promise<number> {
-  const first = late.t[0];
-  const last = late.t[late.t.length - 1];
-  // A chunk spans less than CHUNK_RANGE_MS, so one starting earlier than this cannot reach `first`.
-  const range = IDBKeyRange.bound([sid, first - CHUNK_RANGE_MS + 1], [sid, last]);
-  const [keys, values] = await Promise.all([chunks.getAllKeys(range), chunks.getAll(range)]);
-  const runs: Run[] = [];
-  let replaced = 0;
-  keys.forEach((key, i) => {
-    const h = readChunkRecord(values[i]);
-    if (h.maxt < first) return;
-    runs.push(decodeXor(h.xor));
-    replaced += h.count;
-    writes.push(chunks.delete(key));
-    account(buckets, h.mint, chunkRecordSize(sid, h.mint, values[i]), h.count, -1);
-  });
-  runs.push(late);
-  const merged = combineRuns(runs);
-  for (const c of sealRun(merged)) {
-    const value = encodeChunkRecord(c.mint, c.maxt, c.xor);
-    writes.push(chunks.put(value, [sid, c.mint]));
-    account(buckets, c.mint, chunkRecordSize(sid, c.mint, value), c.run.t.length, 1);
-  }
-  return merged.t.length - replaced - late.t.length;
+  return { kind: 'committed', meta: committed };
 }

@@ -1,8 +1,6 @@
-// Flush planning: when the head must be flushed, and which records (chunk, head) and size accounting a flush writes.
-import { encodeChunkRecord } from '../../../shared/chunk/record.ts';
+// Flush planning: when the head must be flushed, when a WAL checkpoint is due, and per-bucket size accounting.
 import type { FlushSet, PendingCounts } from './headstate.ts';
 import { bucketOf } from './layout.ts';
-import { chunkRecordSize, headRecordSize } from './sizes.ts';
 import type { FlushPolicy } from './types.ts';
 
 /** Why a flush is due now, or null when the head may keep waiting. */
@@ -39,28 +37,11 @@ export function account(table: BucketTable, mint: number, bytes: number, samples
   else table.set(b, s);
 }
 
-/** A head record: the open chunk (possibly empty) and the series' newest timestamp. */
-export interface HeadRecord {
-  maxt: number;
-  data: Uint8Array;
-}
+/** WAL records after a checkpoint before the next flush writes a new checkpoint (bounding replay on open). */
+export const CHECKPOINT_EVERY = 48;
 
-/** The chunk and head records a flush set turns into, with the size accounting they imply. */
-export interface FlushWrites {
-  chunks: Array<{ key: [sid: number, mint: number]; value: Uint8Array; count: number; bytes: number }>;
-  heads: Array<{ sid: number; value: HeadRecord; bytes: number }>;
-}
-
-/** Plans the record writes of a flush set (pure: no storage). */
-export function planWrites(set: FlushSet): FlushWrites {
-  const chunks: FlushWrites['chunks'] = set.chunks.map(({ sid, chunk }) => {
-    const value = encodeChunkRecord(chunk.mint, chunk.maxt, chunk.xor);
-    return { key: [sid, chunk.mint], value, count: chunk.run.t.length, bytes: chunkRecordSize(sid, chunk.mint, value) };
-  });
-  const heads: FlushWrites['heads'] = set.heads.map((h) => ({
-    sid: h.sid,
-    value: { maxt: h.maxt, data: h.xor },
-    bytes: headRecordSize(h.xor.length),
-  }));
-  return { chunks, heads };
+/** Whether the next flush should write a checkpoint instead of a delta. */
+export function checkpointDue(walRecords: number, walBytes: number, regionBytes: number): boolean {
+  // Also when the deltas outweigh the region they describe (bounding the WAL at rest to a few times the region).
+  return walRecords >= CHECKPOINT_EVERY || (walRecords > 2 && walBytes > 3 * regionBytes + 65_536);
 }

@@ -1,75 +1,90 @@
-// The writer's in-memory state: one open chunk per series, chunks cut since the last flush, out-of-order samples,
-// and the bookkeeping that turns it into flush sets and back (pure: no IndexedDB here).
-import { labelsKey, type Labels } from '../../../shared/model/labels.ts';
+// The writer's in-memory head (pure: no IndexedDB): the open region of every series (chunks not yet in blocks),
+// routing of appends, and the claims that turn it into WAL records and finalised blocks at each flush.
+//
+// Time is split at the finalised boundary F: samples before F live in block records; samples from F on live here
+// and, durably, in the write-ahead log. A flush writes a WAL delta (or a checkpoint of the whole region); once the
+// newest sample is half a chunk range past a bucket's end, the flush also moves that bucket into blocks.
+import { labelsKey, METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
 import { matchLabelValue, type LabelMatcher } from '../../../shared/promql/ast.ts';
+import { decodeXorColumns } from '../../../shared/chunk/xordecode.ts';
 import { dropEmptyLabels } from '../store/ingest.ts';
 import type { StreamPosition } from '../store/sampleStore.ts';
-import { HeadChunk, cutRun, type SealedChunk } from './head.ts';
+import { HeadChunk, cutRun } from './head.ts';
+import { bucketOf, CHUNK_RANGE_MS } from './layout.ts';
+import { applyOpen, type ChunkRef, type WalEntry } from './records.ts';
 import { EMPTY_RUN, mergeRuns, type Run } from './runs.ts';
 import type { ExemplarAppend, MetricMetadata } from './types.ts';
 
-/** A sealed chunk waiting for (or, while older reads run, just past) its flush. */
-export interface PendingChunk extends SealedChunk {
-  /** Generation of the flush that carries it; undefined while unclaimed. */
-  flushGen?: number;
-  /** Set when that flush committed; the chunk stays readable from memory until no read older than it runs. */
-  committedGen?: number;
-}
-
-/** Out-of-order samples on their way into stored chunks. */
-export interface OooRun {
-  run: Run;
-  flushGen: number;
-  committedGen?: number;
-}
+/** Series of one metric share a shard (and so block records) up to this many. */
+export const SHARD_SERIES = 128;
 
 export interface SeriesEntry {
   sid: number;
   labels: Labels;
-  /** Newest timestamp held (stored or pending); -Infinity for none. */
+  shard: number;
+  /** Newest timestamp in the open region (or appended since load); -Infinity for none. */
   maxt: number;
   head: HeadChunk;
-  headDirty: boolean;
-  sealed: PendingChunk[];
-  /** Samples older than the open chunk, not yet claimed by a flush. */
+  /** Sealed chunks of the open region (mint ≥ F), ascending. */
+  sealed: ChunkRef[];
+  /** How many chunks at the end of `sealed` the next WAL delta must carry. */
+  newSealed: number;
+  /** `sealed` was rewritten: the next WAL delta carries all of it. */
+  replace: boolean;
+  walDirty: boolean;
+  /** Late samples before F, for merging into blocks at the next flush. */
   ooo: Run | null;
-  oooInflight: OooRun[];
-  /** Whether the series record is durable. */
+  oooInflight: Array<{ run: Run; gen: number }>;
+  /** Chunks an in-flight flush is moving into blocks: still read from here until it commits. */
+  finalInflight: ChunkRef[];
   stored: boolean;
-  /** Size of the durable head record, for size accounting. */
-  headBytes: number;
+  /** The open chunk as the WAL last recorded it (object and byte length), so the next delta sends only its growth. */
+  walOpen: { head: HeadChunk; len: number } | null;
+  /** While replaying the WAL: the open chunk's bytes so far. */
+  replayOpen: Uint8Array | null;
 }
 
-/** A durable head as loaded from storage. */
-export interface LoadedHead {
-  maxt: number;
-  run: Run;
-  bytes: number;
+/** What a read sees of one series in memory, captured when its transaction starts. */
+export interface SeriesView {
+  final: readonly ChunkRef[];
+  sealed: readonly ChunkRef[];
+  head: HeadChunk;
+  headCount: number;
+  /** Late samples before F not yet in blocks; they win over block samples at equal times. */
+  late: Run[];
 }
 
-/** Everything one flush writes, claimed from the state under one generation number. */
+/** Everything one flush writes, claimed under one generation number. */
 export interface FlushSet {
   gen: number;
   position: StreamPosition | null;
-  newSeries: Array<{ sid: number; labels: Labels }>;
-  chunks: Array<{ sid: number; chunk: PendingChunk }>;
-  heads: Array<{ sid: number; maxt: number; xor: Uint8Array; count: number; prevBytes: number }>;
-  ooo: Array<{ sid: number; run: Run }>;
+  newSeries: Array<{ sid: number; labels: Labels; shard: number }>;
+  wal: { kind: 'delta' | 'checkpoint'; entries: WalEntry[] };
+  /** Buckets in [from, to) move into blocks: per shard and bucket, each series' chunks. */
+  finalize: { from: number; to: number; blocks: Map<string, { shard: number; bucket: number; series: Map<number, ChunkRef[]> }> } | null;
+  ooo: Array<{ sid: number; shard: number; run: Run }>;
   metadata: Array<[string, MetricMetadata]>;
   exemplars: Array<{ sid: number; labels: Labels; value: number; ts: number }>;
-  /** Net samples added (out-of-order samples counted as new; the flush corrects that). */
+  /** Net samples added (late samples before F counted as new; the flush corrects that). */
   samples: number;
   oldest: number | null;
   newest: number | null;
   nextSid: number;
+  nextShard: number;
 }
 
-/** Counters of what the state holds beyond durable storage. */
 export interface PendingCounts {
   batches: number;
   samples: number;
-  /** When the oldest unflushed append arrived (ms), null when nothing is pending. */
+  /** When the oldest unflushed change arrived (ms), null when nothing is pending. */
   since: number | null;
+}
+
+interface Saved {
+  newSealed: number;
+  replace: boolean;
+  walDirty: boolean;
+  walOpen: SeriesEntry['walOpen'];
 }
 
 /** The writer's head: routes appends, cuts chunks, and hands out flush sets. */
@@ -78,37 +93,69 @@ export class HeadState {
   private readonly bySid = new Map<number, SeriesEntry>();
   private readonly byObject = new WeakMap<Labels, SeriesEntry>();
   private readonly dirty = new Set<SeriesEntry>();
+  private readonly shardSize = new Map<number, number>();
+  private readonly nameShard = new Map<string, number>();
   private metadata = new Map<string, MetricMetadata>();
   private exemplars: FlushSet['exemplars'] = [];
-  private readonly inflight = new Map<number, FlushSet>();
+  private readonly inflight = new Map<number, { set: FlushSet; saved: Map<SeriesEntry, Saved> }>();
+  /** Finalised boundary: everything before it is in blocks. */
+  finalized: number;
   nextSid: number;
-  /** Last position accepted into memory. */
+  nextShard: number;
   accepted: StreamPosition | null;
+  private newestSeen = -Infinity;
   private pendingSamples = 0;
   private pendingBatches = 0;
   private pendingSince: number | null = null;
   private oldest: number | null = null;
   private newest: number | null = null;
 
-  constructor(nextSid: number, accepted: StreamPosition | null) {
-    this.nextSid = nextSid;
-    this.accepted = accepted;
+  constructor(opts: { nextSid: number; nextShard: number; accepted: StreamPosition | null; finalized: number }) {
+    this.nextSid = opts.nextSid;
+    this.nextShard = opts.nextShard;
+    this.accepted = opts.accepted;
+    this.finalized = opts.finalized;
   }
 
   get seriesCount(): number {
     return this.bySid.size;
   }
 
-  /** Adds a stored series with its durable head. */
-  load(sid: number, labels: Labels, head: LoadedHead | null): void {
-    const e = this.newEntry(sid, labels);
+  /** Adds a stored series. */
+  load(sid: number, labels: Labels, shard: number): void {
+    const e = this.newEntry(sid, labels, shard);
     e.stored = true;
-    if (head) {
-      e.maxt = head.maxt;
-      e.head = HeadChunk.of(head.run);
-      e.headBytes = head.bytes;
-    }
     if (sid >= this.nextSid) this.nextSid = sid + 1;
+    if (shard >= this.nextShard) this.nextShard = shard + 1;
+    this.shardSize.set(shard, (this.shardSize.get(shard) ?? 0) + 1);
+    const name = labels[METRIC_NAME] ?? '';
+    if ((this.nameShard.get(name) ?? -1) < shard) this.nameShard.set(name, shard);
+  }
+
+  /** Replays one WAL record's entries (loading the head after a restart); call finishReplay() after the last. */
+  replay(entries: readonly WalEntry[]): void {
+    for (const w of entries) {
+      const e = this.bySid.get(w.sid);
+      if (!e) continue;
+      const keep = (c: ChunkRef) => c.mint >= this.finalized;
+      e.sealed = w.mode === 'replace' ? w.sealed.filter(keep) : [...e.sealed, ...w.sealed.filter(keep)];
+      e.replayOpen = applyOpen(e.replayOpen ?? undefined, w.open);
+    }
+  }
+
+  /** Rebuilds the open chunks from the replayed bytes (re-encoding gives the same bytes, so later deltas can grow them). */
+  finishReplay(): void {
+    for (const e of this.bySid.values()) {
+      if (e.replayOpen) {
+        const open = decodeXorColumns(e.replayOpen);
+        e.head = HeadChunk.of(open.t.length > 0 && open.t[0] >= this.finalized ? open : EMPTY_RUN);
+        e.walOpen = { head: e.head, len: e.replayOpen.length };
+        e.replayOpen = null;
+      }
+      const last = e.head.count > 0 ? e.head.maxt : e.sealed.length > 0 ? e.sealed[e.sealed.length - 1].maxt : -Infinity;
+      e.maxt = Math.max(e.maxt, last);
+      if (e.maxt > this.newestSeen) this.newestSeen = e.maxt;
+    }
   }
 
   entry(sid: number): SeriesEntry | undefined {
@@ -128,7 +175,7 @@ export class HeadState {
     this.dirty.delete(e);
   }
 
-  /** Whether a batch at this position would be a replay of one already accepted. */
+  /** Whether a batch at this position repeats one already accepted. */
   isReplay(pos: StreamPosition): boolean {
     return this.accepted !== null && this.accepted.epoch === pos.epoch && pos.seq <= this.accepted.seq;
   }
@@ -142,35 +189,48 @@ export class HeadState {
 
   /** Appends one series' time-sorted samples; returns the net number of samples added. */
   append(labels: Labels, t: Float64Array, v: Float64Array, now: number): number {
-    if (t.length === 0) return 0;
+    const n = t.length;
+    if (n === 0) return 0;
     const e = this.resolve(labels);
     let added = 0;
-    // The input is sorted, so samples at or before maxt (a prefix) are the out-of-order ones.
-    let split = 0;
-    while (split < t.length && t[split] <= e.maxt) split++;
-    if (split > 0) added += this.late(e, { t: t.subarray(0, split), v: v.subarray(0, split) });
-    for (let i = split; i < t.length; i++) {
-      if (!e.head.accepts(t[i])) this.seal(e);
-      e.head.append(t[i], v[i]);
-      added++;
+    let i = 0;
+    // Sorted input: first what falls before the finalised boundary, then what is late within the open region.
+    while (i < n && t[i] < this.finalized) i++;
+    if (i > 0) {
+      const late = { t: t.slice(0, i), v: v.slice(0, i) };
+      e.ooo = e.ooo ? mergeRuns(e.ooo, late) : late;
+      added += i;
     }
-    if (split < t.length) e.maxt = t[t.length - 1];
-    e.headDirty = true;
-    this.dirty.add(e);
+    let j = i;
+    while (j < n && t[j] <= e.maxt) j++;
+    if (j > i) added += this.lateInRegion(e, { t: t.subarray(i, j), v: v.subarray(i, j) });
+    for (let k = j; k < n; k++) {
+      if (!e.head.accepts(t[k])) this.seal(e);
+      e.head.append(t[k], v[k]);
+    }
+    added += n - j;
+    if (j < n) {
+      e.maxt = t[n - 1];
+      if (e.maxt > this.newestSeen) this.newestSeen = e.maxt;
+    }
+    // The flag spares a Set insertion per series and batch.
+    if (!e.walDirty) {
+      e.walDirty = true;
+      this.dirty.add(e);
+    }
     this.pendingSamples += added;
     this.pendingSince ??= now;
     if (this.oldest === null || t[0] < this.oldest) this.oldest = t[0];
-    if (this.newest === null || t[t.length - 1] > this.newest) this.newest = t[t.length - 1];
+    if (this.newest === null || t[n - 1] > this.newest) this.newest = t[n - 1];
     return added;
   }
 
-  /** Queues metadata for the next flush. */
   addMetadata(family: string, meta: MetricMetadata, now: number): void {
     this.metadata.set(family, meta);
     this.pendingSince ??= now;
   }
 
-  /** Queues an exemplar for the next flush (creating its series if it has no samples yet). */
+  /** Queues an exemplar (creating its series if it has no samples yet). */
   addExemplar(x: ExemplarAppend, now: number): void {
     const e = this.resolve(x.series);
     this.dirty.add(e);
@@ -178,18 +238,16 @@ export class HeadState {
     this.pendingSince ??= now;
   }
 
-  /** Metadata not yet committed (pending and in flight). */
   uncommittedMetadata(): Array<[string, MetricMetadata]> {
     const out: Array<[string, MetricMetadata]> = [];
-    for (const f of this.inflight.values()) out.push(...f.metadata);
+    for (const f of this.inflight.values()) out.push(...f.set.metadata);
     out.push(...this.metadata);
     return out;
   }
 
-  /** Exemplars not yet committed (in flight, then pending). */
   uncommittedExemplars(): FlushSet['exemplars'] {
     const out: FlushSet['exemplars'] = [];
-    for (const f of this.inflight.values()) out.push(...f.exemplars);
+    for (const f of this.inflight.values()) out.push(...f.set.exemplars);
     out.push(...this.exemplars);
     return out;
   }
@@ -198,19 +256,17 @@ export class HeadState {
     return { batches: this.pendingBatches, samples: this.pendingSamples, since: this.pendingSince };
   }
 
-  /** Net samples accepted but not yet committed, including flushes in flight. */
   uncommittedSamples(): number {
     let n = this.pendingSamples;
-    for (const f of this.inflight.values()) n += f.samples;
+    for (const f of this.inflight.values()) n += f.set.samples;
     return n;
   }
 
-  /** Oldest and newest sample times accepted since the last commit (null when none). */
   uncommittedRange(): { oldest: number | null; newest: number | null } {
     let { oldest, newest } = this;
-    for (const f of this.inflight.values()) {
-      if (f.oldest !== null && (oldest === null || f.oldest < oldest)) oldest = f.oldest;
-      if (f.newest !== null && (newest === null || f.newest > newest)) newest = f.newest;
+    for (const { set } of this.inflight.values()) {
+      if (set.oldest !== null && (oldest === null || set.oldest < oldest)) oldest = set.oldest;
+      if (set.newest !== null && (newest === null || set.newest > newest)) newest = set.newest;
     }
     return { oldest, newest };
   }
@@ -218,52 +274,111 @@ export class HeadState {
   /** Series created in memory and not yet durable that match every matcher. */
   unstoredMatching(matchers: readonly LabelMatcher[]): SeriesEntry[] {
     const out: SeriesEntry[] = [];
-    for (const e of this.dirty) {
+    for (const e of this.bySid.values()) {
       if (!e.stored && matchers.every((m) => matchLabelValue(m, e.labels[m.name] ?? ''))) out.push(e);
-    }
-    for (const f of this.inflight.values()) {
-      for (const s of f.newSeries) {
-        const e = this.bySid.get(s.sid);
-        if (e && !e.stored && !out.includes(e) && matchers.every((m) => matchLabelValue(m, e.labels[m.name] ?? ''))) out.push(e);
-      }
     }
     return out;
   }
 
-  /** Claims everything pending for flush `gen`; the caller must later commit(gen) or rollback(gen). */
-  claim(gen: number, durable: StreamPosition | null): FlushSet {
+  /** The boundary the next flush should finalise up to (null when no bucket is due). */
+  finalizeTarget(): number | null {
+    if (!Number.isFinite(this.newestSeen)) return null;
+    const target = bucketOf(this.newestSeen - CHUNK_RANGE_MS / 2);
+    return target > this.finalized ? target : null;
+  }
+
+  /**
+   * Claims everything pending for flush `gen`: a WAL delta (or, with `checkpoint`, the whole open region), and with
+   * `finalizeTo` the chunks before that boundary as blocks. The caller must later commit(gen) or rollback(gen).
+   */
+  claim(gen: number, durable: StreamPosition | null, opts: { checkpoint: boolean; finalizeTo: number | null }): FlushSet {
+    const saved = new Map<SeriesEntry, Saved>();
+    const save = (e: SeriesEntry) => {
+      if (!saved.has(e)) saved.set(e, { newSealed: e.newSealed, replace: e.replace, walDirty: e.walDirty, walOpen: e.walOpen });
+    };
+    let finalize: FlushSet['finalize'] = null;
+    if (opts.finalizeTo !== null && opts.finalizeTo > this.finalized) {
+      const to = opts.finalizeTo;
+      const blocks: NonNullable<FlushSet['finalize']>['blocks'] = new Map();
+      for (const e of this.bySid.values()) {
+        let k = 0;
+        while (k < e.sealed.length && e.sealed[k].mint < to) k++;
+        const moving = e.sealed.slice(0, k);
+        if (e.head.count > 0 && e.head.mint < to) {
+          moving.push(toRef(e.head));
+          e.head = new HeadChunk();
+        }
+        if (moving.length === 0) continue;
+        save(e);
+        e.sealed = e.sealed.slice(k);
+        e.finalInflight = moving;
+        for (const c of moving) {
+          const bucket = bucketOf(c.mint);
+          const key = `${e.shard}:${bucket}`;
+          let b = blocks.get(key);
+          if (!b) blocks.set(key, (b = { shard: e.shard, bucket, series: new Map() }));
+          const list = b.series.get(e.sid) ?? [];
+          list.push(c);
+          b.series.set(e.sid, list);
+        }
+      }
+      finalize = { from: this.finalized, to, blocks };
+    }
+    const checkpoint = opts.checkpoint || finalize !== null;
+    const entries: WalEntry[] = [];
+    const newSeries: FlushSet['newSeries'] = [];
+    const ooo: FlushSet['ooo'] = [];
+    const source = checkpoint ? this.bySid.values() : this.dirty.values();
+    for (const e of source) {
+      if (checkpoint) {
+        if (e.sealed.length > 0 || e.head.count > 0) {
+          save(e);
+          const full = e.head.bytes();
+          entries.push({ sid: e.sid, mode: 'replace', sealed: e.sealed, open: { full } });
+          e.walOpen = { head: e.head, len: full.length };
+        }
+      } else if (e.walDirty) {
+        save(e);
+        const bytes = e.head.bytes();
+        const known = e.walOpen;
+        // The same open chunk, grown: send the count and the bytes from its last (partly filled) known byte on.
+        const open =
+          known && known.head === e.head && known.len > 2 && bytes.length >= known.len
+            ? { from: known.len - 1, count: e.head.count, tail: bytes.subarray(known.len - 1) }
+            : { full: bytes };
+        entries.push({ sid: e.sid, mode: e.replace ? 'replace' : 'append', sealed: e.replace ? e.sealed : e.sealed.slice(e.sealed.length - e.newSealed), open });
+        e.walOpen = { head: e.head, len: bytes.length };
+      }
+      if (e.walDirty || e.newSealed > 0 || e.replace) {
+        save(e);
+        e.walDirty = false;
+        e.newSealed = 0;
+        e.replace = false;
+      }
+    }
+    for (const e of this.dirty) {
+      if (!e.stored) newSeries.push({ sid: e.sid, labels: e.labels, shard: e.shard });
+      if (e.ooo) {
+        ooo.push({ sid: e.sid, shard: e.shard, run: e.ooo });
+        e.oooInflight.push({ run: e.ooo, gen });
+        e.ooo = null;
+      }
+    }
     const set: FlushSet = {
       gen,
       position: this.accepted ?? durable,
-      newSeries: [],
-      chunks: [],
-      heads: [],
-      ooo: [],
+      newSeries,
+      wal: { kind: checkpoint ? 'checkpoint' : 'delta', entries },
+      finalize,
+      ooo,
       metadata: [...this.metadata],
       exemplars: this.exemplars,
       samples: this.pendingSamples,
       oldest: this.oldest,
       newest: this.newest,
       nextSid: this.nextSid,
+      nextShard: this.nextShard,
     };
-    for (const e of this.dirty) {
-      if (!e.stored) set.newSeries.push({ sid: e.sid, labels: e.labels });
-      for (const c of e.sealed) {
-        if (c.flushGen === undefined) {
-          c.flushGen = gen;
-          set.chunks.push({ sid: e.sid, chunk: c });
-        }
-      }
-      if (e.headDirty) {
-        set.heads.push({ sid: e.sid, maxt: e.maxt, xor: e.head.bytes(), count: e.head.count, prevBytes: e.headBytes });
-        e.headDirty = false;
-      }
-      if (e.ooo) {
-        set.ooo.push({ sid: e.sid, run: e.ooo });
-        e.oooInflight.push({ run: e.ooo, flushGen: gen });
-        e.ooo = null;
-      }
-    }
     this.dirty.clear();
     this.metadata = new Map();
     this.exemplars = [];
@@ -272,45 +387,54 @@ export class HeadState {
     this.pendingSince = null;
     this.oldest = null;
     this.newest = null;
-    this.inflight.set(gen, set);
+    this.inflight.set(gen, { set, saved });
     return set;
   }
 
-  /** Marks flush `gen` durable; `headBytes` gives each written head record's size. */
-  commit(gen: number, headBytes: ReadonlyMap<number, number>): void {
-    const set = this.inflight.get(gen);
-    if (!set) return;
+  /** Marks flush `gen` durable. */
+  commit(gen: number): void {
+    const f = this.inflight.get(gen);
+    if (!f) return;
     this.inflight.delete(gen);
+    const { set } = f;
     for (const { sid } of set.newSeries) {
       const e = this.bySid.get(sid);
       if (e) e.stored = true;
     }
-    for (const { chunk } of set.chunks) chunk.committedGen = gen;
-    for (const { sid } of set.ooo) {
-      for (const o of this.bySid.get(sid)?.oooInflight ?? []) if (o.flushGen === gen) o.committedGen = gen;
+    if (set.finalize) {
+      this.finalized = set.finalize.to;
+      for (const b of set.finalize.blocks.values()) for (const sid of b.series.keys()) {
+        const e = this.bySid.get(sid);
+        if (e) e.finalInflight = [];
+      }
     }
-    for (const [sid, bytes] of headBytes) {
+    for (const { sid } of set.ooo) {
       const e = this.bySid.get(sid);
-      if (e) e.headBytes = bytes;
+      if (e) e.oooInflight = e.oooInflight.filter((o) => o.gen !== gen);
     }
   }
 
   /** Returns flush `gen`'s claims to the pending state (its transaction did not commit). */
   rollback(gen: number, now: number): void {
-    const set = this.inflight.get(gen);
-    if (!set) return;
+    const f = this.inflight.get(gen);
+    if (!f) return;
     this.inflight.delete(gen);
-    for (const { sid, chunk } of set.chunks) {
-      chunk.flushGen = undefined;
-      const e = this.bySid.get(sid);
-      if (e) this.dirty.add(e);
-    }
-    for (const { sid } of set.heads) {
-      const e = this.bySid.get(sid);
-      if (e) {
-        e.headDirty = true;
-        this.dirty.add(e);
+    const { set, saved } = f;
+    if (set.finalize) {
+      for (const b of set.finalize.blocks.values()) for (const sid of b.series.keys()) {
+        const e = this.bySid.get(sid);
+        if (!e || e.finalInflight.length === 0) continue;
+        e.sealed = [...e.finalInflight, ...e.sealed];
+        e.finalInflight = [];
+        e.replace = true;
       }
+    }
+    for (const [e, s] of saved) {
+      e.walOpen = s.walOpen;
+      e.newSealed += s.newSealed;
+      e.replace ||= s.replace;
+      if (s.walDirty || e.newSealed > 0 || e.replace) e.walDirty = true;
+      if (e.walDirty) this.dirty.add(e);
     }
     for (const { sid } of set.newSeries) {
       const e = this.bySid.get(sid);
@@ -319,7 +443,7 @@ export class HeadState {
     for (const { sid, run } of set.ooo) {
       const e = this.bySid.get(sid);
       if (!e) continue;
-      e.oooInflight = e.oooInflight.filter((o) => o.flushGen !== gen);
+      e.oooInflight = e.oooInflight.filter((o) => o.gen !== gen);
       // Samples that arrived since the claim are newer and win over the returned ones.
       e.ooo = mergeRuns(run, e.ooo ?? EMPTY_RUN);
       this.dirty.add(e);
@@ -333,26 +457,18 @@ export class HeadState {
     this.pendingSince ??= now;
   }
 
-  /**
-   * Frees committed chunks and out-of-order runs that no running read still needs from memory: a read whose
-   * transaction began at committed generation g sees every flush up to g in storage.
-   */
-  release(oldestReadGen: number): void {
-    for (const e of this.bySid.values()) {
-      if (e.sealed.length > 0 && e.sealed[0].committedGen !== undefined) {
-        e.sealed = e.sealed.filter((c) => c.committedGen === undefined || c.committedGen > oldestReadGen);
-      }
-      if (e.oooInflight.length > 0) e.oooInflight = e.oooInflight.filter((o) => o.committedGen === undefined || o.committedGen > oldestReadGen);
-    }
+  /** What memory holds for a series right now (arrays are replaced, never mutated, once a read may hold them). */
+  view(e: SeriesEntry): SeriesView {
+    const late: Run[] = e.oooInflight.map((o) => o.run);
+    if (e.ooo) late.push(e.ooo);
+    return { final: e.finalInflight, sealed: e.sealed, head: e.head, headCount: e.head.count, late };
   }
 
-  /** The samples memory holds for a series, lowest priority first (for merging over stored chunks). */
-  memoryRuns(e: SeriesEntry): Run[] {
-    const runs: Run[] = e.sealed.map((c) => c.run);
-    for (const o of e.oooInflight) runs.push(o.run);
-    if (e.ooo) runs.push(e.ooo);
-    runs.push(e.head.run());
-    return runs;
+  /** Views of every series, captured together (a read takes them when its transaction starts). */
+  snapshot(): { finalized: number; views: Map<number, SeriesView> } {
+    const views = new Map<number, SeriesView>();
+    for (const e of this.bySid.values()) views.set(e.sid, this.view(e));
+    return { finalized: this.finalized, views };
   }
 
   private resolve(labels: Labels): SeriesEntry {
@@ -361,23 +477,37 @@ export class HeadState {
     const clean = dropEmptyLabels(labels);
     const key = labelsKey(clean);
     let e = this.byKey.get(key);
-    if (!e) e = this.newEntry(this.nextSid++, clean);
+    if (!e) {
+      const name = clean[METRIC_NAME] ?? '';
+      let shard = this.nameShard.get(name);
+      if (shard === undefined || (this.shardSize.get(shard) ?? 0) >= SHARD_SERIES) {
+        shard = this.nextShard++;
+        this.nameShard.set(name, shard);
+      }
+      this.shardSize.set(shard, (this.shardSize.get(shard) ?? 0) + 1);
+      e = this.newEntry(this.nextSid++, clean, shard);
+    }
     this.byObject.set(labels, e);
     return e;
   }
 
-  private newEntry(sid: number, labels: Labels): SeriesEntry {
+  private newEntry(sid: number, labels: Labels, shard: number): SeriesEntry {
     const e: SeriesEntry = {
       sid,
       labels,
+      shard,
       maxt: -Infinity,
       head: new HeadChunk(),
-      headDirty: false,
       sealed: [],
+      newSealed: 0,
+      replace: false,
+      walDirty: false,
       ooo: null,
       oooInflight: [],
+      finalInflight: [],
       stored: false,
-      headBytes: 0,
+      walOpen: null,
+      replayOpen: null,
     };
     this.byKey.set(labelsKey(labels), e);
     this.bySid.set(sid, e);
@@ -385,32 +515,47 @@ export class HeadState {
   }
 
   private seal(e: SeriesEntry): void {
-    e.sealed.push(e.head.seal());
+    // A new array: a read may hold the old one.
+    e.sealed = [...e.sealed, toRef(e.head)];
+    e.newSealed++;
     e.head = new HeadChunk();
   }
 
-  /** Samples at or before the series' newest: merged into the open chunk, or queued for the stored chunks. */
-  private late(e: SeriesEntry, run: Run): number {
+  /** Samples in [F, maxt]: merged into the open chunk, or into the sealed chunks of the region they fall among. */
+  private lateInRegion(e: SeriesEntry, run: Run): number {
+    const first = run.t[0];
     const head = e.head;
-    // Samples before the open chunk's first one (all of them when it is empty) belong to stored chunks.
-    let k = 0;
-    while (k < run.t.length && (head.count === 0 || run.t[k] < head.mint)) k++;
-    let added = 0;
-    if (k > 0) {
-      const older = { t: run.t.slice(0, k), v: run.v.slice(0, k) };
-      e.ooo = e.ooo ? mergeRuns(e.ooo, older) : older;
-      // Counted as new until the flush finds which replaced stored samples.
-      added += k;
-    }
-    if (k < run.t.length) {
+    if (head.count > 0 && first >= head.mint) {
       const before = head.count;
-      // Copies: the head's own columns are about to be replaced.
-      const merged = mergeRuns({ t: head.run().t.slice(), v: head.run().v.slice() }, { t: run.t.slice(k), v: run.v.slice(k) });
+      const merged = mergeRuns({ t: head.run().t.slice(), v: head.run().v.slice() }, { t: run.t.slice(), v: run.v.slice() });
       const { sealed, last } = cutRun(merged);
-      e.sealed.push(...sealed);
+      if (sealed.length > 0) {
+        e.sealed = [...e.sealed, ...sealed.map((c) => ({ mint: c.mint, maxt: c.maxt, count: c.run.t.length, xor: c.xor }))];
+        e.newSealed += sealed.length;
+      }
       e.head = HeadChunk.of(last);
-      added += merged.t.length - before;
+      return merged.t.length - before;
     }
-    return added;
+    // Rewrite from the first sealed chunk the late samples reach, through the open chunk.
+    let k = 0;
+    while (k < e.sealed.length && e.sealed[k].maxt < first) k++;
+    let before = head.count;
+    let region: Run = EMPTY_RUN;
+    for (let i = k; i < e.sealed.length; i++) {
+      region = mergeRuns(region, decodeXorColumns(e.sealed[i].xor));
+      before += e.sealed[i].count;
+    }
+    if (head.count > 0) region = mergeRuns(region, { t: head.run().t.slice(), v: head.run().v.slice() });
+    const merged = mergeRuns(region, { t: run.t.slice(), v: run.v.slice() });
+    const { sealed, last } = cutRun(merged);
+    e.sealed = [...e.sealed.slice(0, k), ...sealed.map((c) => ({ mint: c.mint, maxt: c.maxt, count: c.run.t.length, xor: c.xor }))];
+    e.head = HeadChunk.of(last);
+    e.replace = true;
+    return merged.t.length - before;
   }
+}
+
+/** The open chunk as a sealed chunk reference. */
+function toRef(h: HeadChunk): ChunkRef {
+  return { mint: h.mint, maxt: h.maxt, count: h.count, xor: h.bytes() };
 }

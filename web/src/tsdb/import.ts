@@ -1,6 +1,6 @@
 // Imports OpenMetrics text (with timestamps) or a binary snapshot into a store, into new or existing series alike.
 import { decodeSnapshot } from '../../../shared/chunk/snapshot.ts';
-import { decodeXor } from '../../../shared/chunk/xor.ts';
+import { decodeXorColumns } from '../../../shared/chunk/xordecode.ts';
 import { createExpositionStream, ExpositionParseError, type FlatLabels, type MetricFamily } from '../../../shared/exposition/index.ts';
 import { labelsKey, METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
 import type { SeriesAppend } from '../store/sampleStore.ts';
@@ -156,7 +156,7 @@ export async function importSnapshot(store: TsdbStore, bytes: Uint8Array): Promi
   const runs = new Map<number, Run[]>();
   for (const c of snap.chunks) {
     const list = runs.get(c.series) ?? [];
-    list.push(decodeXor(c.data));
+    list.push(decodeXorColumns(c.data));
     runs.set(c.series, list);
   }
   const report: ImportReport = { series: runs.size, samples: 0, exemplars: snap.exemplars.length, families: snap.metadata.length };

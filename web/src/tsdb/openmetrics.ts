@@ -1,6 +1,5 @@
 // OpenMetrics text for exports: family resolution from stored metadata, escaping, timestamps in seconds (pure).
 import { formatOpenMetricsFloat } from '../../../shared/exposition/index.ts';
-import { isStaleMarker } from '../../../shared/model/stale.ts';
 import { METRIC_NAME, sortedNames, type Labels } from '../../../shared/model/labels.ts';
 import type { MetricMetadata } from './types.ts';
 
@@ -90,13 +89,15 @@ export function familyLines(h: FamilyHeader): string {
 
 /**
  * One series' sample lines. Stale markers are left out: OpenMetrics has no way to write them (a NaN would come
- * back as a real NaN value); the binary snapshot keeps them.
+ * back as a real NaN value); the binary snapshot keeps them. They are recognised by their bits through an
+ * integer view, which optimised code cannot alter (see shared/chunk/xordecode.ts).
  */
-export function sampleLines(labels: Labels, t: ArrayLike<number>, v: ArrayLike<number>): string {
+export function sampleLines(labels: Labels, t: ArrayLike<number>, v: Float64Array): string {
   const prefix = seriesText(labels) + ' ';
+  const bits = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
   let out = '';
   for (let i = 0; i < t.length; i++) {
-    if (isStaleMarker(v[i])) continue;
+    if (bits[2 * i + 1] === 0x7ff00000 && bits[2 * i] === 2) continue;
     out += prefix + formatOpenMetricsFloat(v[i]) + ' ' + formatSeconds(t[i]) + '\n';
   }
   return out;

@@ -1,11 +1,11 @@
-// Read helpers over one IndexedDB transaction: postings lookups for the matcher plan, and chunk/head fetches.
+// Read helpers over one IndexedDB transaction: postings lookups for the matcher plan and label listings.
 import type { IDBPTransaction } from 'idb';
 import type { TsdbSchema } from './db.ts';
 import { unionPostings, type Postings, type PostingsSource } from './postings.ts';
 
-type ReadStores = 'series' | 'postings' | 'chunks' | 'heads';
+type ReadStores = 'meta' | 'series' | 'postings' | 'blocks' | 'wal';
 export type ReadTx = IDBPTransaction<TsdbSchema, ReadStores[], 'readonly'>;
-export const READ_STORES: ReadStores[] = ['series', 'postings', 'chunks', 'heads'];
+export const READ_STORES: ReadStores[] = ['meta', 'series', 'postings', 'blocks', 'wal'];
 
 /** The postings store (and the series store for "every series") as a PostingsSource. */
 export function idbPostings(tx: ReadTx): PostingsSource {

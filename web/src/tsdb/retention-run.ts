@@ -1,14 +1,13 @@
-// Executes a retention plan in one transaction: deletes whole chunks (and exemplars) before the cutoff, then
-// heads and series that have nothing left, keeping the meta record's totals exact.
-import { xorFirstTime } from '../../../shared/chunk/record.ts';
-import { chunkSampleCount } from '../../../shared/chunk/xor.ts';
+// Executes a retention plan in one transaction: deletes whole block records (and exemplars) before the cutoff,
+// then series that have nothing left, keeping the meta record's totals exact.
 import type { Labels } from '../../../shared/model/labels.ts';
 import { emptyMeta, type MetaRecord, type TsdbDatabase } from './db.ts';
 import { bucketList, bucketTable } from './flush.ts';
 import type { HeadState } from './headstate.ts';
 import { subtractPostings } from './postings.ts';
+import { decodeBlock } from './records.ts';
 import { planRetention } from './retention.ts';
-import { headRecordSize, keySize, TYPED_ARRAY_ENVELOPE, valueSize } from './sizes.ts';
+import { keySize, TYPED_ARRAY_ENVELOPE, valueSize } from './sizes.ts';
 import type { RetentionPolicy, RetentionReport } from './types.ts';
 
 export type RetentionOutcome =
@@ -17,9 +16,12 @@ export type RetentionOutcome =
 
 const NOTHING: RetentionReport = { cutoff: null, reason: null, chunks: 0, samples: 0, bytes: 0, series: 0 };
 
-/** Applies the policy if the database is still at generation `expectedGen`; the writer's head (if any) loses dropped series. */
+/**
+ * Applies the policy if the database is still at generation `expectedGen`. Series with nothing left are dropped
+ * only by a writer (`head` given): it alone knows which series still have samples in the open region.
+ */
 export async function runRetention(db: TsdbDatabase, policy: RetentionPolicy, expectedGen: number, head: HeadState | null): Promise<RetentionOutcome> {
-  const tx = db.transaction(['meta', 'series', 'postings', 'chunks', 'heads', 'exemplars'], 'readwrite');
+  const tx = db.transaction(['meta', 'series', 'postings', 'blocks', 'exemplars', 'lastseen'], 'readwrite');
   const done = tx.done.then(
     () => null,
     (e: unknown) => e ?? tx.error,
@@ -34,7 +36,7 @@ export async function runRetention(db: TsdbDatabase, policy: RetentionPolicy, ex
   const buckets = bucketTable(meta);
   const plan = planRetention({
     buckets,
-    otherBytes: meta.headBytes + meta.indexBytes + meta.extraBytes,
+    otherBytes: meta.walBytes + meta.indexBytes + meta.extraBytes,
     newest: Number.isFinite(newest) ? newest : null,
     policy,
   });
@@ -44,18 +46,16 @@ export async function runRetention(db: TsdbDatabase, policy: RetentionPolicy, ex
     return { kind: 'done', meta: null, report: NOTHING, droppedSeries: [] };
   }
   const { cutoff } = plan;
-  const chunks = tx.objectStore('chunks');
+  const blocks = tx.objectStore('blocks');
   const exemplars = tx.objectStore('exemplars');
-  const heads = tx.objectStore('heads');
   const seriesStore = tx.objectStore('series');
-  const sids = await seriesStore.getAllKeys();
-  const old = (sid: number) => IDBKeyRange.bound([sid, -Infinity], [sid, cutoff], false, true);
-  const exemplarCounts = await Promise.all(sids.map((sid) => exemplars.count(old(sid))));
+  const [sids, records, last] = await Promise.all([seriesStore.getAllKeys(), seriesStore.getAll(), tx.objectStore('lastseen').get('last')]);
+  const old = (first: number) => IDBKeyRange.bound([first, -Infinity], [first, cutoff], false, true);
   const writes: Promise<unknown>[] = [];
-  for (const sid of sids) {
-    writes.push(chunks.delete(old(sid)));
-    writes.push(exemplars.delete(old(sid)));
-  }
+  const shards = [...new Set(records.map((r) => r.shard))];
+  for (const shard of shards) writes.push(blocks.delete(old(shard)));
+  const exemplarCounts = await Promise.all(sids.map((sid) => exemplars.count(old(sid))));
+  for (const sid of sids) writes.push(exemplars.delete(old(sid)));
   const removedExemplars = exemplarCounts.reduce((a, b) => a + b, 0);
   if (removedExemplars > 0 && meta.exemplars > 0) {
     meta.extraBytes -= Math.round((removedExemplars / meta.exemplars) * Math.max(0, meta.extraBytes));
@@ -64,26 +64,20 @@ export async function runRetention(db: TsdbDatabase, policy: RetentionPolicy, ex
   for (const [start] of buckets) if (start < cutoff) buckets.delete(start);
   meta.samples -= plan.samples;
 
-  // Series whose newest sample is before the cutoff are gone entirely: head, series record, postings.
-  const [headKeys, headValues] = await Promise.all([heads.getAllKeys(), heads.getAll()]);
+  // Series with no block at or after the cutoff and nothing in the open region are gone.
   const dead: Array<{ sid: number; labels: Labels }> = [];
-  const deadLabels = await Promise.all(
-    headKeys.map((sid, i) => {
-      const live = head?.entry(sid);
-      const maxt = live ? live.maxt : headValues[i].maxt;
-      return maxt < cutoff ? seriesStore.get(sid) : Promise.resolve(undefined);
-    }),
-  );
-  headKeys.forEach((sid, i) => {
-    const labels = deadLabels[i];
-    if (!labels) return;
-    dead.push({ sid, labels });
-    writes.push(heads.delete(sid));
+  if (head) {
+    sids.forEach((sid, i) => {
+      const lastBucket = last && sid < last.length ? last[sid] : -Infinity;
+      const e = head.entry(sid);
+      const open = e !== undefined && (e.maxt >= cutoff || e.sealed.length > 0 || e.head.count > 0 || e.ooo !== null || e.walDirty);
+      if (lastBucket < cutoff && !open) dead.push({ sid, labels: records[i].labels });
+    });
+  }
+  for (const { sid, labels } of dead) {
     writes.push(seriesStore.delete(sid));
-    meta.samples -= chunkSampleCount(headValues[i].data);
-    meta.headBytes -= headRecordSize(headValues[i].data.length);
-    meta.indexBytes -= keySize(sid) + valueSize(labels);
-  });
+    meta.indexBytes -= keySize(sid) + valueSize({ labels, shard: 0 });
+  }
   if (dead.length > 0) {
     const postings = tx.objectStore('postings');
     const byPair = new Map<string, { key: [string, string]; ids: number[] }>();
@@ -111,17 +105,25 @@ export async function runRetention(db: TsdbDatabase, policy: RetentionPolicy, ex
     });
   }
 
-  // The oldest sample left: the first chunk of each series, or its head.
-  const firstKeys = await Promise.all(sids.map((sid) => chunks.getKey(IDBKeyRange.bound([sid, cutoff], [sid, Infinity]))));
+  // The oldest sample left: in the oldest remaining bucket's blocks, else in the open region.
+  const remaining = [...buckets.keys()].sort((a, b) => a - b);
   let oldest = Infinity;
-  for (const k of firstKeys) if (k && k[1] < oldest) oldest = k[1];
-  const deadSet = new Set(dead.map((d) => d.sid));
-  headKeys.forEach((sid, i) => {
-    if (deadSet.has(sid) || chunkSampleCount(headValues[i].data) === 0) return;
-    oldest = Math.min(oldest, xorFirstTime(headValues[i].data));
-  });
-  meta.oldest = Number.isFinite(oldest) ? oldest : null;
+  if (remaining.length > 0) {
+    const first = await Promise.all(shards.map((sh) => blocks.get([sh, remaining[0]])));
+    for (const b of first) {
+      if (!b) continue;
+      for (const chunks of decodeBlock(b).values()) if (chunks.length > 0 && chunks[0].mint < oldest) oldest = chunks[0].mint;
+    }
+  }
+  if (!Number.isFinite(oldest) && head) {
+    for (const e of head.entries()) {
+      const m = e.sealed.length > 0 ? e.sealed[0].mint : e.head.count > 0 ? e.head.mint : Infinity;
+      if (m < oldest) oldest = m;
+    }
+  }
+  meta.oldest = Number.isFinite(oldest) ? oldest : meta.oldest !== null && meta.oldest >= cutoff ? meta.oldest : null;
   meta.buckets = bucketList(buckets);
+  meta.blocksGen = (meta.blocksGen ?? 0) + 1;
   meta.gen++;
   writes.push(tx.objectStore('meta').put(meta, 'state'));
   try {

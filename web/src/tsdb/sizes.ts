@@ -32,14 +32,9 @@ export function keySize(key: IDBValidKey): number {
   return 1 + varintLen(bytes) + bytes;
 }
 
-/** Size of a stored chunk record: key [sid, mint] and its bytes. */
-export function chunkRecordSize(sid: number, mint: number, value: Uint8Array): number {
-  return keySize([sid, mint]) + value.byteLength + TYPED_ARRAY_ENVELOPE;
-}
-
-/** Size of a head record: key sid, the head chunk bytes and its maxt field. */
-export function headRecordSize(xorBytes: number): number {
-  return 9 + xorBytes + TYPED_ARRAY_ENVELOPE + 'maxt'.length + 'data'.length + 9;
+/** Size of a stored bulk record (block or WAL): its key and bytes. */
+export function bulkRecordSize(key: IDBValidKey, value: Uint8Array): number {
+  return keySize(key) + value.byteLength + TYPED_ARRAY_ENVELOPE;
 }
 
 /** Size of a plain-data value (strings, numbers, arrays, objects, typed arrays), as a structured clone roughly is. */

@@ -46,6 +46,12 @@ export interface TsdbStore extends SampleStore {
   readonly retention: RetentionPolicy;
   /** Applies the retention limits now. */
   applyRetention(): Promise<RetentionReport>;
+  /** Changes the retention limits for this session and applies them now. */
+  setRetention(policy: Partial<RetentionPolicy>): Promise<RetentionReport>;
+  /** Chunk records fetched by select(), decoded, and served decoded from memory, since open. */
+  readCounters(): { fetched: number; decoded: number; cached: number };
+  /** Forgets decoded chunks and cached labels, so the next query is cold. */
+  dropCaches(): void;
   /** Resolves when close() has flushed and closed the database (or at once if other handles keep it open). */
   readonly closed: Promise<void>;
 }
@@ -196,6 +202,18 @@ class TsdbHandle implements TsdbStore {
 
   applyRetention(): Promise<RetentionReport> {
     return this.core.applyRetention();
+  }
+
+  setRetention(policy: Partial<RetentionPolicy>): Promise<RetentionReport> {
+    return this.core.setRetention(policy);
+  }
+
+  readCounters(): { fetched: number; decoded: number; cached: number } {
+    return this.core.readCounters();
+  }
+
+  dropCaches(): void {
+    this.core.dropCaches();
   }
 
   /** Releases this handle; the last one flushes the head and closes the database (see `closed`). */

@@ -50,7 +50,7 @@ export interface TsdbStatus {
   /** navigator.storage.estimate() figures in bytes (null where unsupported). */
   usage: number | null;
   quota: number | null;
-  /** Bytes the store accounts for: chunks, heads, series and postings records, metadata and exemplars. */
+  /** Bytes the store accounts for: blocks, WAL, series and postings records, metadata and exemplars. */
   storedBytes: number;
 }
 
@@ -78,12 +78,14 @@ export const DEFAULT_RETENTION: RetentionPolicy = { timeMs: 15 * 86_400_000, max
 export interface CheckReport {
   ok: boolean;
   series: number;
+  /** Block records. */
   chunks: number;
+  /** Series with data in the open region (WAL). */
   heads: number;
   samples: number;
-  /** Head records that failed to decode or disagreed with their header, dropped (their samples are lost). */
+  /** WAL records that failed to decode, dropped (their samples are lost). */
   droppedHeads: number;
-  /** Chunk records that failed to decode, dropped. */
+  /** Block records that failed to decode, dropped. */
   droppedChunks: number;
   problems: string[];
   durable: StreamPosition | null;
