@@ -52,6 +52,10 @@ export class SSEDecoder {
   private started = false;
   /** A chunk ended with CR: a following LF belongs to that line ending. */
   private pendingCR = false;
+  /** Leading characters of `buffer` already known to hold no line break. */
+  private scanned = 0;
+  /** Chunks without any line break, not yet appended to `buffer`. */
+  private parts: string[] = [];
 
   /** Adds text and returns the events it completes. */
   push(chunk: string): SSEEvent[] {
@@ -61,12 +65,27 @@ export class SSEDecoder {
     }
     if (this.pendingCR && chunk.startsWith('\n')) chunk = chunk.slice(1);
     this.pendingCR = false;
+    if (chunk.indexOf('\n') < 0 && chunk.indexOf('\r') < 0) {
+      // No line ends here: hold the piece unjoined, so a long line arriving in small chunks is copied once.
+      this.parts.push(chunk);
+      return [];
+    }
+    if (this.parts.length > 0) {
+      this.buffer += this.parts.join('');
+      this.parts = [];
+      this.scanned = this.buffer.length;
+    }
     this.buffer += chunk;
     const events: SSEEvent[] = [];
     let pos = 0;
+    // Where the next CR and LF are (-1: none left; stale when behind `from`). Caching them, and skipping what
+    // the previous push already scanned, keeps decoding linear for many small events and for long lines.
+    let from = this.scanned;
+    let cr = -2;
+    let lf = -2;
     for (;;) {
-      const cr = this.buffer.indexOf('\r', pos);
-      const lf = this.buffer.indexOf('\n', pos);
+      if (cr !== -1 && cr < from) cr = this.buffer.indexOf('\r', from);
+      if (lf !== -1 && lf < from) lf = this.buffer.indexOf('\n', from);
       if (cr < 0 && lf < 0) break;
       let end: number;
       let next: number;
@@ -84,7 +103,9 @@ export class SSEDecoder {
       const event = this.line(this.buffer.slice(pos, end));
       if (event) events.push(event);
       pos = next;
+      from = next;
     }
+    this.scanned = this.buffer.length - pos;
     this.buffer = this.buffer.slice(pos);
     return events;
   }
