@@ -313,9 +313,10 @@ function fullAtSeconds(retentionMs: number, gauges: readonly GatewayGauges[]): n
   return full?.t ?? (retentionMs + 60_000) / 1000;
 }
 
-/** Mean of the first and of the last `n` values; growth between them in %. */
-function growth(values: readonly number[], n: number): { first: number; last: number; pct: number } | null {
-  if (values.length < 2 * n) return null;
+/** Mean of the first and of the last `n` values (fewer when there are not 2n); growth between them in %. */
+function growth(values: readonly number[], most: number): { first: number; last: number; pct: number } | null {
+  const n = Math.min(most, Math.floor(values.length / 2));
+  if (n < 1) return null;
   const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const first = mean(values.slice(0, n));
   const last = mean(values.slice(-n));

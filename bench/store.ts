@@ -29,6 +29,7 @@ const USAGE = `Usage: bench:store [--instances N] [--hours H] [--step S] [--runs
   --runs N          warm runs per query, median reported (default 5)
   --batch-steps N   scrape intervals per appended batch (default 1: one batch per scrape, as streamed)
   --no-prometheus   skip the side-by-side run even if prometheus and promtool are installed
+  --max-batches N   flush after every N appended batches (default: the store's policy, 64; the studio's worker uses 1)
   --profile FILE    write a Chrome CPU profile of the page's ingest and queries to FILE (.cpuprofile)`;
 
 interface Args {
@@ -39,6 +40,7 @@ interface Args {
   batchSteps: number;
   prometheus: boolean;
   profile?: string;
+  maxBatches?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,6 +54,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--batch-steps') out.batchSteps = Math.max(1, Number(argv[++i]));
     else if (a === '--no-prometheus') out.prometheus = false;
     else if (a === '--profile') out.profile = argv[++i];
+    else if (a === '--max-batches') out.maxBatches = Math.max(1, Number(argv[++i]));
     else {
       console.error(USAGE);
       process.exit(a === '-h' || a === '--help' ? 0 : 1);
@@ -195,7 +198,7 @@ interface QueryTiming {
 
 type PageApi = {
   storeBench: {
-    ingest(name: string, url: string, stepsPerBatch: number): Promise<IngestResult>;
+    ingest(name: string, url: string, stepsPerBatch: number, maxBatches?: number): Promise<IngestResult>;
     timeQuery(name: string, expr: string, range: { start: number; end: number; step: number } | { time: number }, runs: number): Promise<QueryTiming>;
   };
 };
@@ -266,8 +269,8 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.start');
     }
     const ing: IngestResult = await page.evaluate(
-      ([steps]) => (globalThis as unknown as PageApi).storeBench.ingest('bench', '/dataset.bin', steps),
-      [args.batchSteps] as const,
+      ([steps, maxBatches]) => (globalThis as unknown as PageApi).storeBench.ingest('bench', '/dataset.bin', steps, maxBatches ?? undefined),
+      [args.batchSteps, args.maxBatches ?? null] as const,
     );
     const rate = ing.samples / (ing.ingestMs / 1000);
     console.log(
@@ -334,7 +337,15 @@ async function main(): Promise<void> {
     }
 
     const result = {
-      dataset: { ...manifest, node: process.version, machine, runs_per_query: args.runs, range_step_s: args.step, batch_steps: args.batchSteps },
+      dataset: {
+        ...manifest,
+        node: process.version,
+        machine,
+        runs_per_query: args.runs,
+        range_step_s: args.step,
+        batch_steps: args.batchSteps,
+        max_batches_per_flush: args.maxBatches ?? 64,
+      },
       prometheus_version: promVersion,
       sightline_bytes_per_sample: round(ing.storedBytes / ing.samples, 3),
       sightline_chunk_payload_bytes_per_sample: round(ing.chunkPayloadBytes / ing.samples, 3),

@@ -21,18 +21,15 @@ export function decodeXorInto(bytes: Uint8Array, t: Float64Array, v: Float64Arra
   const limit = bytes.length * 8;
   let pos = 16;
 
-  // Reads n ≤ 32 bits most-significant first, as an unsigned number.
+  // Reads 1 ≤ count ≤ 32 bits most-significant first, as an unsigned number, from a 32-bit window at pos.
   const bits = (count: number): number => {
     if (pos + count > limit) throw new ChunkError('chunk ends in the middle of a sample');
-    let value = 0;
-    while (count > 0) {
-      const avail = 8 - (pos & 7);
-      const take = count < avail ? count : avail;
-      value = value * (1 << take) + ((bytes[pos >>> 3] >>> (avail - take)) & ((1 << take) - 1));
-      pos += take;
-      count -= take;
-    }
-    return value;
+    const i = pos >>> 3;
+    const off = pos & 7;
+    let w = ((bytes[i] << 24) | ((bytes[i + 1] ?? 0) << 16) | ((bytes[i + 2] ?? 0) << 8) | (bytes[i + 3] ?? 0)) >>> 0;
+    if (off > 0) w = ((w << off) | ((bytes[i + 4] ?? 0) >>> (8 - off))) >>> 0;
+    pos += count;
+    return count === 32 ? w : w >>> (32 - count);
   };
   const uvarint = (): number => {
     let result = 0;

@@ -73,8 +73,9 @@ describe(`webhook receiver down for ${OUTAGE_MS / 1000} s while an alert fires`,
     gateway = await startGateway(['--config', config, '--alertmanager-config', join(tmp.dir, 'am.yml')], await freePort());
     firstFailure = await pollFor(async () => (await attempts()).find((a) => a.status !== 'success'), 30_000, 'the first failed delivery');
     await sleep(Math.max(0, firstFailure.time + OUTAGE_MS - Date.now()));
-    await receiver.up();
+    // Taken before listening: an attempt can connect the moment the port is bound, before up() returns.
     upAt = Date.now();
+    await receiver.up();
     await waitUntil(() => receiver.received.some((h) => h.status === 'firing'), GROUP_INTERVAL_MS + SLACK_MS + 60_000, 'the firing notification after the outage');
     firing = receiver.received.find((h) => h.status === 'firing') as Hook;
     const failed = (await attempts()).filter((a) => a.time < upAt).length;

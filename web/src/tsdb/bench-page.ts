@@ -44,10 +44,10 @@ export interface IngestResult {
  * Streams the dataset into a fresh store as the studio would receive it: one batch per scrape interval (or
  * `stepsPerBatch` intervals) with one sample per series, the production flush policy, then a final flush.
  */
-async function ingest(name: string, url: string, stepsPerBatch: number): Promise<IngestResult> {
+async function ingest(name: string, url: string, stepsPerBatch: number, maxBatches?: number): Promise<IngestResult> {
   const data = await loadDataset(url);
   const estimateBefore = await storageEstimate();
-  const store = await openTsdb({ name, persist: false });
+  const store = await openTsdb({ name, persist: false, flush: maxBatches ? { maxBatches } : undefined });
   let flushes = 0;
   let flushMs = 0;
   let lastAt: number | null = null;

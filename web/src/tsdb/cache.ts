@@ -24,17 +24,26 @@ export class ChunkCache {
 
   constructor(private readonly budgetSamples: number) {}
 
-  /** The chunk's samples, decoded once and then served from memory while it stays in budget. */
-  decode(sid: number, record: Uint8Array, header: ChunkHeader): Run {
+  /** The chunk's decoded samples if they are in memory (and still match the record's bytes). */
+  lookup(sid: number, record: Uint8Array, header: ChunkHeader): Run | undefined {
     const key = `${sid}:${header.mint}`;
     const hit = this.entries.get(key);
-    if (hit && sameBytes(hit.record, record)) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      this.hits++;
-      return hit.run;
-    }
-    const run = decodeXorColumns(header.xor);
+    if (!hit || !sameBytes(hit.record, record)) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    this.hits++;
+    return hit.run;
+  }
+
+  /** The chunk's samples, decoded once and then served from memory while it stays in budget. */
+  decode(sid: number, record: Uint8Array, header: ChunkHeader): Run {
+    return this.lookup(sid, record, header) ?? this.remember(sid, record, header, decodeXorColumns(header.xor));
+  }
+
+  /** Keeps samples decoded elsewhere (e.g. into a larger array) for this chunk. */
+  remember(sid: number, record: Uint8Array, header: ChunkHeader, run: Run): Run {
+    const key = `${sid}:${header.mint}`;
+    const hit = this.entries.get(key);
     this.decoded++;
     if (this.budgetSamples <= 0) return run;
     if (hit) {

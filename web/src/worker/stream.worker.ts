@@ -1,6 +1,6 @@
 // The studio's data worker: owns the gateway stream and the IndexedDB store, answers queries from the UI thread.
 import { compileMatcher, type LabelMatcher } from '../../../shared/promql/ast.ts';
-import { openIdbSampleStore } from '../store/idbStore.ts';
+import { openTsdb } from '../tsdb/index.ts';
 import type { SampleStore } from '../store/sampleStore.ts';
 import { createEngine } from '../../../shared/promql/engine/index.ts';
 import { QueryCanceled, QueryProblem, explainCounts, labelNamesOf, metricSummaries, runInstant, runQuery, storageReport, type StoreExtras } from './query.ts';
@@ -20,7 +20,9 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
-const storeReady: Promise<SampleStore> = openIdbSampleStore();
+// The streamer already gathers each network read into one append, so each append is flushed at once (maxBatches 1):
+// what the UI shows as stored is durable. The TSDB posts a DataChange-shaped notice on DATA_CHANNEL after each flush.
+const storeReady: Promise<SampleStore> = openTsdb({ broadcastChannel: DATA_CHANNEL, flush: { maxBatches: 1 } });
 const engine = createEngine();
 const channel = new BroadcastChannel(DATA_CHANNEL);
 channel.onmessage = (e: MessageEvent<DataChange>) => post({ type: 'data-changed', change: e.data });
