@@ -1,57 +1,13 @@
 // Prometheus's duration (`1h30m`, `500ms`, `1y`) and size (`10MB`) formats, in milliseconds and bytes.
 
-const MS_PER: Record<string, number> = {
-  y: 365 * 24 * 3600 * 1000,
-  w: 7 * 24 * 3600 * 1000,
-  d: 24 * 3600 * 1000,
-  h: 3600 * 1000,
-  m: 60 * 1000,
-  s: 1000,
-  ms: 1,
-};
+import { parseDuration as parseModelDuration } from '../model/duration.ts';
 
-// Units must appear in this order and at most once each, as in Prometheus's model.ParseDuration.
-const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-const DURATION_UNITS = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
-// Go's time.Duration is int64 nanoseconds; larger values overflow in Prometheus.
-const MAX_DURATION_MS = 9_223_372_036_854;
+export { formatDuration } from '../model/duration.ts';
 
 /** Parses a Prometheus duration into milliseconds; returns null when the text is not one. */
 export function parseDuration(text: string): number | null {
-  if (text === '0') return 0;
-  if (text === '') return null;
-  const m = DURATION_RE.exec(text);
-  if (!m) return null;
-  let total = 0;
-  let any = false;
-  for (let i = 0; i < DURATION_UNITS.length; i++) {
-    const digits = m[i + 1];
-    if (digits === undefined) continue;
-    any = true;
-    total += Number(digits) * MS_PER[DURATION_UNITS[i]];
-  }
-  if (!any || !Number.isFinite(total) || total > MAX_DURATION_MS) return null;
-  return total;
-}
-
-/** Formats milliseconds the way Prometheus prints a duration (`1m30s`, `90d`, `0s`); years and weeks only when exact. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  let rest = Math.trunc(ms);
-  let out = '';
-  const step = (unit: string, exact: boolean): void => {
-    const mult = MS_PER[unit];
-    if (exact && rest % mult !== 0) return;
-    const v = Math.floor(rest / mult);
-    if (v > 0) {
-      out += `${v}${unit}`;
-      rest -= v * mult;
-    }
-  };
-  step('y', true);
-  step('w', true);
-  for (const u of ['d', 'h', 'm', 's', 'ms']) step(u, false);
-  return out;
+  const parsed = parseModelDuration(text);
+  return parsed.ok ? parsed.ms : null;
 }
 
 const SIZE_UNITS: Record<string, number> = {

@@ -1,74 +1,17 @@
 // Prometheus duration strings (`1h30m`, `5m`, `250ms`) and evaluation of experimental duration expressions.
 import type { DurationExpr } from './ast.ts';
+import { MAX_DURATION_MS, parseDuration as parseModelDuration } from '../model/duration.ts';
 
-const MS_PER: ReadonlyArray<readonly [string, number]> = [
-  ['y', 365 * 24 * 3600 * 1000],
-  ['w', 7 * 24 * 3600 * 1000],
-  ['d', 24 * 3600 * 1000],
-  ['h', 3600 * 1000],
-  ['m', 60 * 1000],
-  ['s', 1000],
-  ['ms', 1],
-];
-
-const UNIT_ORDER: Readonly<Record<string, { pos: number; ms: number }>> = {
-  y: { pos: 1, ms: 365 * 24 * 3600 * 1000 },
-  w: { pos: 2, ms: 7 * 24 * 3600 * 1000 },
-  d: { pos: 3, ms: 24 * 3600 * 1000 },
-  h: { pos: 4, ms: 3600 * 1000 },
-  m: { pos: 5, ms: 60 * 1000 },
-  s: { pos: 6, ms: 1000 },
-  ms: { pos: 7, ms: 1 },
-};
-
-/** Largest magnitude in milliseconds that Go's time.Duration (int64 nanoseconds) can hold. */
-export const MAX_DURATION_MS = 9223372036854.775;
+export { MAX_DURATION_MS, formatDuration } from '../model/duration.ts';
 
 /**
  * Parses a Prometheus duration string (units y w d h m s ms, each at most once, largest first) to milliseconds.
  * Throws Error with Prometheus's message for malformed or out-of-range input.
  */
 export function parseDuration(s: string): number {
-  if (s === '0') return 0;
-  if (s === '') throw new Error('empty duration string');
-  const invalid = (): Error => new Error(`not a valid duration string: ${goQuote(s)}`);
-  let ms = 0;
-  let lastPos = 0;
-  let rest = s;
-  while (rest !== '') {
-    const num = /^[0-9]+/.exec(rest);
-    if (!num) throw invalid();
-    rest = rest.slice(num[0].length);
-    const unitText = /^[^0-9]*/.exec(rest)?.[0] ?? '';
-    if (unitText === '') throw invalid();
-    rest = rest.slice(unitText.length);
-    const unit = Object.prototype.hasOwnProperty.call(UNIT_ORDER, unitText) ? UNIT_ORDER[unitText] : undefined;
-    if (!unit) throw new Error(`unknown unit ${goQuote(unitText)} in duration ${goQuote(s)}`);
-    if (unit.pos <= lastPos) throw invalid();
-    lastPos = unit.pos;
-    ms += Number(num[0]) * unit.ms;
-    if (ms > MAX_DURATION_MS) throw new Error('duration out of range');
-  }
-  return ms;
-}
-
-/** Formats milliseconds like Prometheus's model.Duration.String (`1h30m`, `90d`, `1s500ms`, `0s`). */
-export function formatDuration(ms: number): string {
-  if (ms < 0) return '-' + formatDuration(-ms);
-  let rest = Math.trunc(ms);
-  if (rest === 0) return '0s';
-  let out = '';
-  for (let i = 0; i < MS_PER.length; i++) {
-    const [unit, mult] = MS_PER[i];
-    // Years and weeks only when exact: `90d` reads better than `12w6d`.
-    if (i < 2 && rest % mult !== 0) continue;
-    const v = Math.floor(rest / mult);
-    if (v > 0) {
-      out += `${v}${unit}`;
-      rest -= v * mult;
-    }
-  }
-  return out;
+  const parsed = parseModelDuration(s);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.ms;
 }
 
 /** Converts float seconds to whole milliseconds the way Prometheus does (truncating), tolerating float noise. */
@@ -170,9 +113,4 @@ export function isConstantDuration(expr: DurationExpr): boolean {
     case 'DurationCall':
       return expr.args.length > 0 && expr.args.every(isConstantDuration);
   }
-}
-
-/** Quotes a string like Go's %q (used in messages). */
-function goQuote(s: string): string {
-  return JSON.stringify(s);
 }

@@ -108,7 +108,7 @@ describe('errors with positions', () => {
   it('reports bad durations and types at the value', () => {
     expect(errs('groups:\n- name: g\n  interval: 5\n  rules:\n  - alert: A\n    expr: up\n    for: 1.5m\n    labels: [a]\n')).toEqual([
       'bad.yml:3:13: not a valid duration string: "5"',
-      'bad.yml:7:10: not a valid duration string: "1.5m"',
+      'bad.yml:7:10: unknown unit "." in duration "1.5m"',
       'bad.yml:8:13: cannot unmarshal !!seq into map[string]string',
     ]);
     expect(errs('groups:\n- name: g\n  limit: many\n  rules: []\n')).toEqual(['bad.yml:3:10: cannot unmarshal !!str `many` into int']);
