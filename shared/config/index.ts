@@ -19,7 +19,7 @@ export {
   type RelabelConfig,
   type CompiledRelabelConfig,
 } from './relabel.ts';
-export { compileRegex, type CompiledRegex, type CompileResult, type CompileOptions } from './re2.ts';
+export { compileRegex, type CompiledRegex, type CompileResult, type CompileOptions } from '../model/re2.ts';
 export { expandTemplate, expandEnv } from './expand.ts';
 export { buildTargets, populateDiscoveredLabels, scrapeUrl, type Target, type DroppedTarget, type BuildTargetsResult } from './targets.ts';
 export { parseFileSD, parseHttpSD, type ParseSDResult, type ParseHttpSDResult } from './sd.ts';

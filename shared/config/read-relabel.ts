@@ -2,7 +2,7 @@
 
 import type { Node } from 'yaml';
 import type { Field, FieldSpec, YamlReader } from './yamlread.ts';
-import { compileRegex } from './re2.ts';
+import { compileRegex } from '../model/re2.ts';
 import { isValidLabelName, type ValidationScheme } from './labels.ts';
 import { DEFAULT_RELABEL_CONFIG, RELABEL_ACTIONS, validateRelabelConfig, type RelabelAction, type RelabelConfig } from './relabel.ts';
 

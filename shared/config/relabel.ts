@@ -1,6 +1,6 @@
 // Prometheus relabeling: config validation, one-time compilation and the label rewrite itself.
 
-import { compileRegex, type CompiledRegex } from './re2.ts';
+import { compileRegex, type CompiledRegex } from '../model/re2.ts';
 import { expandTemplate } from './expand.ts';
 import { md5 } from './md5.ts';
 import { compareNames, isValidLabelName, type Labels, type ValidationScheme } from './labels.ts';

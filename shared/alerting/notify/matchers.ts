@@ -1,6 +1,6 @@
 // Alertmanager label matchers: parsing (`foo="bar"`, `foo=~"a.*"`, unquoted values, `{…}` lists), matching, sorting, printing.
 import { goQuote } from '../../rules/template/gofmt.ts';
-import { compileGoRegex } from '../../rules/template/goregex.ts';
+import { compileRegex } from '../../model/re2.ts';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -18,12 +18,12 @@ const regexCache = new Map<string, RegExp>();
 export function matcherRegex(value: string): RegExp | { error: string } {
   const hit = regexCache.get(value);
   if (hit) return hit;
-  const re = compileGoRegex(value, true);
-  if (re instanceof RegExp) {
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(value, re);
-  }
-  return re;
+  // Alertmanager compiles `^(?:value)$` with Go's default flags: `.` does not match a newline.
+  const compiled = compileRegex(value, { anchored: true, dotAll: false });
+  if (!compiled.ok) return { error: compiled.error };
+  if (regexCache.size > 1000) regexCache.clear();
+  regexCache.set(value, compiled.value.regex);
+  return compiled.value.regex;
 }
 
 /** True when the label set satisfies the matcher (a missing label is the empty string). */
@@ -37,7 +37,6 @@ export function matches(m: Matcher, labels: Readonly<Record<string, string>>): b
     default: {
       const re = matcherRegex(m.value);
       if (!(re instanceof RegExp)) return false;
-      re.lastIndex = 0;
       const ok = re.test(v);
       return m.type === '=~' ? ok : !ok;
     }

@@ -3,7 +3,7 @@ import { parseDuration } from '../duration.ts';
 import { queryEscape } from './builtins.ts';
 import { FuncError, type FuncMap } from './functions.ts';
 import { formatFloat, formatGoTime, sprintf } from './gofmt.ts';
-import { compileGoRegex, goMatch, goReplaceAll } from './goregex.ts';
+import { compileGoRegex, goMatch, goReplaceAll, type GoRegex } from './goregex.ts';
 import { GoDuration, GoMap, GoStruct, GoTime, goTypeName, makeSample, sampleList, type GoValue } from './values.ts';
 
 /** One element of an instant-vector result handed to `query`. */
@@ -169,9 +169,9 @@ function mapString(s: string, dir: 'upper' | 'lower'): string {
   return out;
 }
 
-function regex(pattern: string): RegExp {
+function regex(pattern: string): GoRegex {
   const re = compileGoRegex(pattern);
-  if (!(re instanceof RegExp)) throw new FuncError(re.error);
+  if ('error' in re) throw new FuncError(re.error);
   return re;
 }
 

@@ -90,6 +90,7 @@ describe('Go template semantics', () => {
     ['x {{/* a comment */}}y{{- /* trimmed */ -}} z', 'x yz'],
     ['{{ toUpper "abc" }} {{ toLower "ÀB" }} {{ title "hello wORLD" }}', 'ABC àb Hello WORLD'],
     ['{{ reReplaceAll "(.*):(\\\\d+)" "${1} port $2" $labels.instance }}', 'host port 9100'],
+    ['{{ reReplaceAll "(?P<host>[a-z]+):(?P<port>\\\\d+)" "${port}@$host" $labels.instance }}', '9100@host'],
     ['{{ if match "^host" $labels.instance }}m{{ end }}', 'm'],
     ['{{ stripPort $labels.instance }} {{ stripDomain "db1.example.com:5432" }}', 'host db1:5432'],
     ['{{ 1000000.0 }} {{ 1e6 }} {{ 1000000 }} {{ 0.1 }}', '1e+06 1e+06 1000000 0.1'],
