@@ -2,6 +2,7 @@
 import type { Labels } from '../model/labels.ts';
 import type { Annotations, QueryErrorType, QueryResult } from './result.ts';
 import { pointColumns } from './engine/engine.ts';
+import { formatFloatPlain } from './engine/mathutil.ts';
 
 /**
  * A sample value of a vector or matrix as Prometheus writes it (jsonutil.MarshalFloat, without the quotes):
@@ -25,35 +26,9 @@ export function formatSampleValue(v: number): string {
 
 /**
  * A scalar's value as Prometheus writes it (Go strconv.FormatFloat(v, 'f', -1, 64)): shortest round-trip
- * digits, never an exponent; "NaN", "+Inf", "-Inf", "-0".
+ * digits, never an exponent; "NaN", "+Inf", "-Inf", "-0". The engine's formatter, so both stay one.
  */
-export function formatScalarValue(v: number): string {
-  if (v !== v) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const s = String(v);
-  const e = s.indexOf('e');
-  return e < 0 ? s : expandExponent(s, e);
-}
-
-/** Rewrites JavaScript's `d.ddde±x` as plain decimal digits with the same significant digits. */
-function expandExponent(s: string, e: number): string {
-  let mantissa = s.slice(0, e);
-  const exp = Number(s.slice(e + 1));
-  let sign = '';
-  if (mantissa[0] === '-') {
-    sign = '-';
-    mantissa = mantissa.slice(1);
-  }
-  const dot = mantissa.indexOf('.');
-  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
-  // Position of the decimal point relative to the start of `digits`.
-  const point = (dot < 0 ? mantissa.length : dot) + exp;
-  if (point <= 0) return sign + '0.' + '0'.repeat(-point) + digits;
-  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
-  return sign + digits.slice(0, point) + '.' + digits.slice(point);
-}
+export const formatScalarValue: (v: number) => string = formatFloatPlain;
 
 /** ".001" … ".999" (and "" for 0): the fraction part of a timestamp, looked up rather than built per sample. */
 const MS_FRACTIONS: readonly string[] = Array.from({ length: 1000 }, (_, i) => (i === 0 ? '' : '.' + String(i).padStart(3, '0')));
