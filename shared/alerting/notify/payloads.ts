@@ -57,6 +57,20 @@ function dataJSON(d: TemplateData): Record<string, unknown> {
   };
 }
 
+/** Expands notification templates, keeping the first error (the message is then not sent, as in Alertmanager). */
+function firstErrorTemplater(data: ReturnType<typeof buildTemplateData>): { expand: (text: string) => string; error: string | undefined } {
+  const state: { expand: (text: string) => string; error: string | undefined } = {
+    error: undefined,
+    expand: (text) => {
+      const r = executeNotificationTemplate(text, data);
+      if (r.ok) return r.value;
+      state.error ??= r.error;
+      return '';
+    },
+  };
+  return state;
+}
+
 /** The webhook message (version "4"); `max_alerts` cuts the list and reports the rest in truncatedAlerts. */
 export function webhookRequest(cfg: WebhookConfig, ctx: NotificationContext, alerts: NotifyAlert[]): PayloadResult {
   const kept = cfg.maxAlerts > 0 && alerts.length > cfg.maxAlerts ? alerts.slice(0, cfg.maxAlerts) : alerts;
@@ -68,15 +82,8 @@ export function webhookRequest(cfg: WebhookConfig, ctx: NotificationContext, ale
 /** A Slack incoming-webhook message with one attachment, templated like Alertmanager's. */
 export function slackRequest(cfg: SlackConfig, ctx: NotificationContext, alerts: NotifyAlert[]): PayloadResult {
   const data = buildTemplateData(ctx.receiver, ctx.groupLabels, alerts, ctx.externalURL);
-  let error: string | undefined;
-  const t = (text: string): string => {
-    const r = executeNotificationTemplate(text, data);
-    if (!r.ok) {
-      error ??= r.error;
-      return '';
-    }
-    return r.value;
-  };
+  const templater = firstErrorTemplater(data);
+  const t = templater.expand;
   const omit = (v: string): string | undefined => (v === '' ? undefined : v);
   const attachment = {
     title: omit(truncateRunes(t(cfg.title), 1024)),
@@ -99,22 +106,15 @@ export function slackRequest(cfg: SlackConfig, ctx: NotificationContext, alerts:
     link_names: cfg.linkNames ? true : undefined,
     attachments: [attachment],
   };
-  if (error !== undefined) return { ok: false, error: `failed to template Slack message: ${error}` };
+  if (templater.error !== undefined) return { ok: false, error: `failed to template Slack message: ${templater.error}` };
   return { ok: true, request: { url: cfg.apiURL, body: goJSONEncode(req), headers: { ...JSON_HEADERS } } };
 }
 
 /** A PagerDuty Events API v2 event: trigger while anything fires, resolve otherwise; dedup_key = SHA-256 of the group key. */
 export function pagerdutyRequest(cfg: PagerDutyConfig, ctx: NotificationContext, alerts: NotifyAlert[]): PayloadResult {
   const data = buildTemplateData(ctx.receiver, ctx.groupLabels, alerts, ctx.externalURL);
-  let error: string | undefined;
-  const t = (text: string): string => {
-    const r = executeNotificationTemplate(text, data);
-    if (!r.ok) {
-      error ??= r.error;
-      return '';
-    }
-    return r.value;
-  };
+  const templater = firstErrorTemplater(data);
+  const t = templater.expand;
   const details: Record<string, string> = {};
   for (const k of Object.keys(cfg.details).sort()) {
     const r = executeNotificationTemplate(cfg.details[k], data);
@@ -138,6 +138,6 @@ export function pagerdutyRequest(cfg: PagerDutyConfig, ctx: NotificationContext,
     client: omit(t(cfg.client)),
     client_url: omit(t(cfg.clientURL)),
   };
-  if (error !== undefined) return { ok: false, error: `failed to template PagerDuty v2 message: ${error}` };
+  if (templater.error !== undefined) return { ok: false, error: `failed to template PagerDuty v2 message: ${templater.error}` };
   return { ok: true, request: { url: cfg.url, body: goJSONEncode(msg), headers: { ...JSON_HEADERS } } };
 }
