@@ -1,7 +1,6 @@
 // The PromQL engine: parse, plan, fetch (async), evaluate (sync), then shape the result as the HTTP API returns it.
 import type { Expr } from '../ast.ts';
 import { documentedType, valueTypeOf } from '../ast.ts';
-import { labelsKey } from '../../model/labels.ts';
 import { ParseError } from '../parse-error.ts';
 import { parse } from '../parser.ts';
 import type { Queryable } from '../queryable.ts';
@@ -18,6 +17,7 @@ import { DurationError } from '../durations.ts';
 import { Evaluator } from './evaluator.ts';
 import { fetchAll } from './fetch.ts';
 import { dropMetadata } from './labelutil.ts';
+import { mergeSameLabels } from './labelfns.ts';
 import { compilePlan, type Plan } from './plan.ts';
 import { makeSteps, type Series, type Value } from './values.ts';
 
@@ -153,30 +153,7 @@ export function createEngine(engineOpts: EngineOptions = {}): Engine {
 
 /** Drops the metric name (and type/unit) where delayed removal asked for it; same-labelled series must not overlap. */
 function finalSeries(series: readonly Series[]): Series[] {
-  const byKey = new Map<string, Series>();
-  const out: Series[] = [];
-  for (const s of series) {
-    const labels = s.dropName ? dropMetadata(s.labels) : s.labels;
-    const key = labelsKey(labels);
-    const prev = byKey.get(key);
-    if (!prev) {
-      const merged = { labels, v: s.v, p: s.p, dropName: false };
-      byKey.set(key, merged);
-      out.push(merged);
-      continue;
-    }
-    const v = prev.v.slice();
-    const p = prev.p.slice();
-    for (let i = 0; i < p.length; i++) {
-      if (!s.p[i]) continue;
-      if (p[i]) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
-      p[i] = 1;
-      v[i] = s.v[i];
-    }
-    prev.v = v;
-    prev.p = p;
-  }
-  return out;
+  return mergeSameLabels(series.map((s) => ({ labels: s.dropName ? dropMetadata(s.labels) : s.labels, v: s.v, p: s.p, dropName: false })));
 }
 
 const COLUMNS = '__columns';
