@@ -7,7 +7,7 @@ import type { HelloMessage } from '../../shared/stream/protocol.ts';
 import { StreamSession } from '../../shared/stream/session.ts';
 import { contractConfig, openStream, readUntil, runGatewayContract, sampleOf, startNodeExporter, type GatewayUnderTest } from '../gateway-contract/contract.ts';
 import type { Proc } from '../integration/processes.ts';
-import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
+import { startWranglerDev, type WranglerDev, type WranglerOptions } from './wrangler-dev.ts';
 
 const TOKEN = 'workerd-test-token';
 const scratch = mkdtempSync(join(tmpdir(), 'sightline-workerd-'));
@@ -20,8 +20,27 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 runGatewayContract({
   name: 'workerd',
   async start(env) {
-    const dev = await startWranglerDev({ dir: scratch, persistTo: join(scratch, 'contract-state'), assets, token: TOKEN, configYaml: env.configYaml });
-    return { baseUrl: dev.baseUrl, token: TOKEN, stop: () => dev.stop() };
+    // Rule files and alertmanager.yml as vars (a deployment bundles them or puts them in KV); the webhook URL as a Worker secret.
+    const options: WranglerOptions = {
+      dir: scratch,
+      persistTo: join(scratch, 'contract-state'),
+      assets,
+      token: TOKEN,
+      configYaml: env.configYaml,
+      vars: { SIGHTLINE_RULE_FILES: JSON.stringify(env.ruleFiles), SIGHTLINE_ALERTMANAGER_CONFIG: env.alertmanagerYaml },
+      secrets: env.secrets,
+    };
+    let dev = await startWranglerDev(options);
+    return {
+      baseUrl: dev.baseUrl,
+      token: TOKEN,
+      // Same --persist-to directory and port: the Durable Object starts again from its SQLite storage.
+      async restart() {
+        await dev.stop();
+        dev = await startWranglerDev({ ...options, port: dev.port });
+      },
+      stop: () => dev.stop(),
+    };
   },
 });
 
