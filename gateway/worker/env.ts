@@ -58,7 +58,7 @@ export interface WorkerEnv {
   /** Rule files as a JSON object {"rules/x.yml": "<yaml>"} (paths relative to prometheus.yml); wins over KV and the bundle. */
   SIGHTLINE_RULE_FILES?: string;
   /** alertmanager.yml for the built-in notifier as text; wins over the KV copy and the bundled file. */
-  SIGHTLINE_ALERTMANAGER_CONFIG?: string;
+  SIGHTLINE_ALERTMANAGER_YML?: string;
   /** The gateway's public URL: generator links of alerts and the externalURL of notifications. */
   SIGHTLINE_EXTERNAL_URL?: string;
   /** How long the head keeps samples and replayable batches, e.g. "15m" (default 15m: Workers have 128 MB). */

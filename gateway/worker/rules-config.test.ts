@@ -65,10 +65,10 @@ receivers:
 `;
 
 describe('the built-in notifier config', () => {
-  it('prefers the SIGHTLINE_ALERTMANAGER_CONFIG var, then the KV copy, then the bundle', async () => {
+  it('prefers the SIGHTLINE_ALERTMANAGER_YML var, then the KV copy, then the bundle', async () => {
     const bundled = { ruleFiles: {}, alertmanager: { file: 'am.yml', text: 'bundled' } };
     const store = kv({ [ALERTMANAGER_KV_KEY]: 'from kv' });
-    expect(await readAlertmanagerSource(env({ SIGHTLINE_ALERTMANAGER_CONFIG: 'from var', SIGHTLINE_CONFIG_KV: store }), bundled)).toEqual({ file: 'SIGHTLINE_ALERTMANAGER_CONFIG', text: 'from var' });
+    expect(await readAlertmanagerSource(env({ SIGHTLINE_ALERTMANAGER_YML: 'from var', SIGHTLINE_CONFIG_KV: store }), bundled)).toEqual({ file: 'SIGHTLINE_ALERTMANAGER_YML', text: 'from var' });
     expect(await readAlertmanagerSource(env({ SIGHTLINE_CONFIG_KV: store }), bundled)).toEqual({ file: 'SIGHTLINE_CONFIG_KV/alertmanager.yml', text: 'from kv' });
     expect(await readAlertmanagerSource(env({ SIGHTLINE_CONFIG_KV: kv({}) }), bundled)).toBe(bundled.alertmanager);
   });

@@ -58,10 +58,10 @@ export function workerRuleSource(files: Readonly<Record<string, string>>, config
   return memoryRuleSource(placed);
 }
 
-/** Picks alertmanager.yml: the SIGHTLINE_ALERTMANAGER_CONFIG var, else the KV copy, else the bundled file. */
+/** Picks alertmanager.yml: the SIGHTLINE_ALERTMANAGER_YML var, else the KV copy, else the bundled file. */
 export async function readAlertmanagerSource(env: WorkerEnv, bundled: BundledRules): Promise<ConfigSource | undefined> {
-  const v = env.SIGHTLINE_ALERTMANAGER_CONFIG;
-  if (typeof v === 'string' && v.trim() !== '') return { file: 'SIGHTLINE_ALERTMANAGER_CONFIG', text: v };
+  const v = env.SIGHTLINE_ALERTMANAGER_YML;
+  if (typeof v === 'string' && v.trim() !== '') return { file: 'SIGHTLINE_ALERTMANAGER_YML', text: v };
   if (env.SIGHTLINE_CONFIG_KV !== undefined) {
     const text = await env.SIGHTLINE_CONFIG_KV.get(ALERTMANAGER_KV_KEY, 'text');
     if (text !== null) return { file: `SIGHTLINE_CONFIG_KV/${ALERTMANAGER_KV_KEY}`, text };

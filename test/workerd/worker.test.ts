@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelloMessage } from '../../shared/stream/protocol.ts';
 import { StreamSession } from '../../shared/stream/session.ts';
-import { contractConfig, openStream, readUntil, runGatewayContract, sampleOf, startNodeExporter, type GatewayUnderTest } from '../gateway-contract/contract.ts';
+import { CONTRACT_RULES, contractConfig, openStream, readUntil, runGatewayContract, sampleOf, startNodeExporter, type GatewayUnderTest } from '../gateway-contract/contract.ts';
 import type { Proc } from '../integration/processes.ts';
 import { startWranglerDev, type WranglerDev, type WranglerOptions } from './wrangler-dev.ts';
 
@@ -27,7 +27,7 @@ runGatewayContract({
       assets,
       token: TOKEN,
       configYaml: env.configYaml,
-      vars: { SIGHTLINE_RULE_FILES: JSON.stringify(env.ruleFiles), SIGHTLINE_ALERTMANAGER_CONFIG: env.alertmanagerYaml },
+      vars: { SIGHTLINE_RULE_FILES: JSON.stringify(env.ruleFiles), SIGHTLINE_ALERTMANAGER_YML: env.alertmanagerYaml },
       secrets: env.secrets,
     };
     let dev = await startWranglerDev(options);
@@ -49,6 +49,7 @@ describe('workerd: the Durable Object keeps epoch, sequence and series ids acros
   let dev: WranglerDev | undefined;
   const persistTo = join(scratch, 'restart-state');
   const gw = (d: WranglerDev): GatewayUnderTest => ({ baseUrl: d.baseUrl, token: TOKEN, stop: () => d.stop() });
+  const vars = { SIGHTLINE_RULE_FILES: JSON.stringify({ 'rules/contract.yml': CONTRACT_RULES }) };
 
   beforeAll(async () => {
     exporter = await startNodeExporter();
@@ -60,7 +61,7 @@ describe('workerd: the Durable Object keeps epoch, sequence and series ids acros
 
   it('resumes a client from before the restart without a gap, with the same series ids, and keeps scraping', async () => {
     const configYaml = contractConfig(exporter.address);
-    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml });
+    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml, vars });
     const before = new StreamSession();
     const reader = await openStream(gw(dev));
     const upBefore = await readUntil(reader, before, (b) => {
@@ -72,7 +73,7 @@ describe('workerd: the Durable Object keeps epoch, sequence and series ids acros
     await new Promise((r) => setTimeout(r, 2500));
     const { port } = dev;
     await dev.stop();
-    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml, port });
+    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml, port, vars });
 
     const resumed = await openStream(gw(dev), before.resumeQuery());
     const hello = (await resumed.next()) as HelloMessage;
@@ -91,11 +92,11 @@ describe('workerd: the Durable Object keeps epoch, sequence and series ids acros
     await resumed.cancel();
   });
 
-  it('scrapes on its own after the restart, before any client connects (the stored alarm wakes the object)', async () => {
+  it('scrapes and evaluates rules on its own after the restart, before any client connects (the stored alarm wakes the object)', async () => {
     const { port } = dev as WranglerDev;
     await (dev as WranglerDev).stop();
     const stoppedAt = Date.now();
-    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml: contractConfig(exporter.address), port });
+    dev = await startWranglerDev({ dir: scratch, persistTo, assets, token: TOKEN, configYaml: contractConfig(exporter.address), port, vars });
     await new Promise((r) => setTimeout(r, 3000));
     const session = new StreamSession();
     const reader = await openStream(gw(dev));
@@ -108,6 +109,12 @@ describe('workerd: the Durable Object keeps epoch, sequence and series ids acros
       return up !== undefined && up.t > stoppedAt && up.t < requestedAt ? up : undefined;
     });
     expect(early.v).toBe(1);
+    // Rule groups are timers in the same queue: the alarm evaluated them too, before any request.
+    const evaluated = await readUntil(reader, session, (b) => {
+      const sum = sampleOf(b, { __name__: 'contract:up:sum', job: 'node' });
+      return sum !== undefined && sum.t > stoppedAt && sum.t < requestedAt ? sum : undefined;
+    });
+    expect(evaluated.v).toBe(1);
     await reader.cancel();
   });
 });
