@@ -67,16 +67,10 @@ export class GatewayObject {
     await this.booted;
     const { scheduler, inflight } = this;
     if (scheduler === null || inflight === null) return;
-    scheduler.beginAlarm();
     try {
       // What a wake-up ran can make more work due at once (scrapes → a rule evaluation → an alert → the notifier's
-      // flush with group_wait 0 → a webhook): run that in this invocation too, within a few rounds.
-      for (let round = 0; round < ALARM_ROUNDS; round++) {
-        await inflight.idle(this.maxTimeoutMs + ALARM_WAIT_SLACK_MS);
-        const next = scheduler.nextDue();
-        if (next === null || next > Date.now()) break;
-        scheduler.runDue();
-      }
+      // flush with group_wait 0 → a webhook): that runs in this invocation too, within a few rounds.
+      await scheduler.runAlarm(() => inflight.idle(this.maxTimeoutMs + ALARM_WAIT_SLACK_MS), ALARM_ROUNDS);
       this.trim(false);
     } finally {
       scheduler.endAlarm();
