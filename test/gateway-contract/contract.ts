@@ -356,10 +356,23 @@ export function runGatewayContract(options: GatewayContractOptions): void {
       expect(msg.alerts.map((a) => [a.status, a.labels.instance, a.annotations.summary])).toEqual([['firing', exporter.address, `node_exporter ${exporter.address} is up`]]);
     });
 
-    it('keeps alert state and the delivery log across a restart: same activeAt, no second notification', async () => {
+    it('keeps alert state, the delivery log, silences and history across a restart: same activeAt, no second notification', async () => {
       const before = (await apiData<{ alerts: ContractAlert[] }>(gw, '/api/v1/alerts')).alerts.find((a) => a.labels.alertname === 'ContractExporterUp');
       expect(before?.state).toBe('firing');
       const sentBefore = hook.received.length;
+      // A silence (for an alert that never fires, so notifications are unaffected) must survive the restart too.
+      const silenceRes = await fetch(`${gw.baseUrl}/api/v1/silences`, {
+        method: 'POST',
+        headers: { ...authHeaders(gw), 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          matchers: [{ name: 'alertname', value: 'ContractNeverFires', isRegex: false, isEqual: true }],
+          endsAt: new Date(Date.now() + 3600_000).toISOString(),
+          createdBy: 'contract',
+          comment: 'kept across restarts',
+        }),
+      });
+      const silence = (await silenceRes.json()) as { status: string; data: { silenceID: string } };
+      expect(silence.status).toBe('success');
       await gw.restart();
       const restartedAt = Date.now();
       // Evaluations after the restart: the alert is restored (not re-activated) and handed to the notifier again.
@@ -373,6 +386,11 @@ export function runGatewayContract(options: GatewayContractOptions): void {
       // group_wait is 0 s: a notification the restarted notifier did not know it had sent would have gone out by now.
       await new Promise((r) => setTimeout(r, 2000));
       expect(hook.received.slice(sentBefore).map((r) => `${r.body.status} ${r.body.alerts.map((a) => a.labels.alertname).join(',')}`)).toEqual([]);
+      // The silence and the notification history came back from storage.
+      const kept = await apiData<{ id: string; status: { state: string }; createdBy: string; comment: string; matchers: { name: string; value: string }[] }>(gw, `/api/v1/silences/${silence.data.silenceID}`);
+      expect(kept).toMatchObject({ id: silence.data.silenceID, status: { state: 'active' }, createdBy: 'contract', comment: 'kept across restarts', matchers: [{ name: 'alertname', value: 'ContractNeverFires' }] });
+      const history = await apiData<{ notifications: { status: string; attempt: number }[] }>(gw, '/api/v1/notifications');
+      expect(history.notifications.map((n) => [n.status, n.attempt])).toEqual([['success', 2], ['retrying', 1]]);
       // And the gateway is still scraping: the restarted runtime serves fresh data.
       const up = await apiData<{ result: { value: [number, string] }[] }>(gw, '/api/v1/query?query=up{job="node"}');
       expect(up.result[0]?.value[1]).toBe('1');
