@@ -7,7 +7,7 @@ import { loadWorkerConfig, readConfigSource, type ConfigSource } from './config.
 import type { DurableStateLike, WorkerEnv } from './env.ts';
 import { headCounters, restoreHead } from './head-restore.ts';
 import { trackInFlight, type InFlightFetch } from './inflight.ts';
-import { collectRuleFiles, loadWorkerNotifierConfig, readAlertmanagerSource, workerRuleSource, type BundledRules } from './rules-config.ts';
+import { collectRuleFiles, loadWorkerNotifierConfig, readAlertmanagerSource, workerRuleSource, workerSecretFile, type BundledRules } from './rules-config.ts';
 import { SqlHeadStore } from './sql-head-store.ts';
 import { SqlStateStore } from './state-store.ts';
 
@@ -157,6 +157,8 @@ export class GatewayObject {
           source: workerRuleSource(ruleFiles.files, source.file),
           store: new SqlStateStore(storage.sql),
           notifierConfig: notifier.config,
+          // `alerting.alertmanagers` credentials_file / password_file name Worker secrets too.
+          readSecretFile: workerSecretFile(this.env),
           externalURL: typeof this.env.SIGHTLINE_EXTERNAL_URL === 'string' ? this.env.SIGHTLINE_EXTERNAL_URL.replace(/\/+$/, '') : '',
         },
       });

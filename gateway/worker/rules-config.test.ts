@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../rules/load.ts';
 import type { KvLike, WorkerEnv } from './env.ts';
-import { ALERTMANAGER_KV_KEY, collectRuleFiles, loadWorkerNotifierConfig, readAlertmanagerSource, workerRuleSource } from './rules-config.ts';
+import { ALERTMANAGER_KV_KEY, collectRuleFiles, loadWorkerNotifierConfig, readAlertmanagerSource, workerRuleSource, workerSecretFile } from './rules-config.ts';
 
 const env = (extra: Record<string, unknown> = {}): WorkerEnv => ({ GATEWAY: { idFromName: () => 0, get: () => ({ fetch: async () => new Response() }) }, ...extra });
 
@@ -89,5 +89,15 @@ describe('the built-in notifier config', () => {
   it('means no built-in notifier for the bundled file of comments', () => {
     const text = readFileSync(resolve(import.meta.dirname, 'config/alertmanager.yml'), 'utf8');
     expect(loadWorkerNotifierConfig({ file: 'gateway/worker/config/alertmanager.yml', text }, env())).toEqual({ errors: [], warnings: [] });
+  });
+});
+
+describe('workerSecretFile', () => {
+  it('reads the Worker secret a *_file path names, and says how to set a missing one', () => {
+    const read = workerSecretFile(env({ AM_PASSWORD: 's3cret' }));
+    expect(read('AM_PASSWORD')).toBe('s3cret');
+    expect(read('/run/secrets/AM_PASSWORD')).toBe('s3cret');
+    expect(() => read('AM_TOKEN')).toThrow('no Worker secret AM_TOKEN; set it with `wrangler secret put AM_TOKEN`');
+    expect(() => read('secrets/am-token.txt')).toThrow('names a Worker secret');
   });
 });

@@ -69,6 +69,28 @@ export async function readAlertmanagerSource(env: WorkerEnv, bundled: BundledRul
   return bundled.alertmanager;
 }
 
+/**
+ * Reads a `*_file` secret on Workers: the setting names the Worker secret of its last path segment
+ * (`password_file: AM_PASSWORD` or `/run/secrets/AM_PASSWORD`). Used for alertmanager.yml's `*_file` fields and
+ * prometheus.yml's `alerting.alertmanagers` credentials.
+ */
+export function readWorkerSecret(env: WorkerEnv, path: string): { ok: true; content: string } | { ok: false; error: string } {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { ok: false, error: `on Workers this names a Worker secret; use a name like HOOK_URL, not ${JSON.stringify(path)}` };
+  const value = env[name];
+  if (typeof value !== 'string') return { ok: false, error: `no Worker secret ${name}; set it with \`wrangler secret put ${name}\` (local development: add ${name}=… to .dev.vars)` };
+  return { ok: true, content: value };
+}
+
+/** readWorkerSecret in the throwing shape the Alertmanager client's readSecretFile has. */
+export function workerSecretFile(env: WorkerEnv): (path: string) => string {
+  return (path) => {
+    const r = readWorkerSecret(env, path);
+    if (!r.ok) throw new Error(r.error);
+    return r.content;
+  };
+}
+
 /** True when a YAML text holds nothing but comments and blank lines. */
 function onlyComments(text: string): boolean {
   return text.split('\n').every((l) => l.trim() === '' || l.trim().startsWith('#'));
@@ -84,13 +106,7 @@ export function loadWorkerNotifierConfig(source: ConfigSource | undefined, env: 
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') strings[k] = v;
   const loaded = loadAlertmanagerConfig(source.text, source.file, {
     env: strings,
-    readSecretFile: (path) => {
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { ok: false, error: `on Workers this names a Worker secret; use a name like HOOK_URL, not ${JSON.stringify(path)}` };
-      const value = strings[name];
-      if (value === undefined) return { ok: false, error: `no Worker secret ${name}; set it with \`wrangler secret put ${name}\` (local development: add ${name}=… to .dev.vars)` };
-      return { ok: true, content: value };
-    },
+    readSecretFile: (path) => readWorkerSecret(env, path),
   });
   const fmt = (p: { file: string; line: number; col: number; message: string }): string => `${p.file}:${p.line}:${p.col}: ${p.message}`;
   return { config: loaded.config, errors: loaded.errors.map(fmt), warnings: loaded.warnings.map(fmt) };
