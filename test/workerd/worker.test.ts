@@ -154,3 +154,32 @@ describe('workerd: token required, studio assets public', () => {
     expect(await route.text()).toContain('Sightline studio (test build)');
   });
 });
+
+describe('workerd: a broken rule file stops the gateway with FILE:LINE:COL on every request', () => {
+  let dev: WranglerDev;
+
+  beforeAll(async () => {
+    const broken = "groups:\n  - name: broken\n    rules:\n      - record: broken:sum\n        expr: sum(up\n";
+    dev = await startWranglerDev({
+      dir: scratch,
+      persistTo: join(scratch, 'broken-rules-state'),
+      assets,
+      token: TOKEN,
+      configYaml: contractConfig('127.0.0.1:9'),
+      vars: { SIGHTLINE_RULE_FILES: JSON.stringify({ 'rules/broken.yml': broken }) },
+    });
+  });
+
+  afterAll(async () => {
+    await dev?.stop();
+  });
+
+  it('answers 500 with the rule file problem instead of running without the rules', async () => {
+    const res = await fetch(`${dev.baseUrl}/api/v1/rules`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as { status: string; error: string };
+    expect(body.status).toBe('error');
+    expect(body.error).toMatch(/^Sightline cannot start: the configuration is invalid:\nrules\/broken\.yml:5:\d+: group "broken", rule 1, "broken:sum": could not parse expression: .*parse error/);
+  });
+});
+
