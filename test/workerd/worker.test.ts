@@ -2,11 +2,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { HelloMessage } from '../../shared/stream/protocol.ts';
 import { StreamSession } from '../../shared/stream/session.ts';
 import { CONTRACT_RULES, contractConfig, openStream, readUntil, runGatewayContract, sampleOf, startNodeExporter, type GatewayUnderTest } from '../gateway-contract/contract.ts';
 import type { Proc } from '../integration/processes.ts';
+import { startAlertmanager, type RunningAlertmanager } from '../integration/rules/alertmanager.ts';
 import { startWranglerDev, type WranglerDev, type WranglerOptions } from './wrangler-dev.ts';
 
 const TOKEN = 'workerd-test-token';
@@ -180,6 +181,47 @@ describe('workerd: a broken rule file stops the gateway with FILE:LINE:COL on ev
     const body = (await res.json()) as { status: string; error: string };
     expect(body.status).toBe('error');
     expect(body.error).toMatch(/^Sightline cannot start: the configuration is invalid:\nrules\/broken\.yml:5:\d+: group "broken", rule 1, "broken:sum": could not parse expression: .*parse error/);
+  });
+});
+
+describe('workerd: alerts go to a real Alertmanager (alerting.alertmanagers)', () => {
+  let exporter: { proc: Proc; address: string };
+  let am: RunningAlertmanager;
+  let dev: WranglerDev | undefined;
+
+  beforeAll(async () => {
+    exporter = await startNodeExporter();
+    am = await startAlertmanager('route:\n  receiver: none\nreceivers:\n  - name: none\n');
+    const configYaml = `${contractConfig(exporter.address)}alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:${am.port}']\n`;
+    dev = await startWranglerDev({
+      dir: scratch,
+      persistTo: join(scratch, 'alertmanager-state'),
+      assets,
+      token: TOKEN,
+      configYaml,
+      vars: { SIGHTLINE_RULE_FILES: JSON.stringify({ 'rules/contract.yml': CONTRACT_RULES }) },
+    });
+    // A fresh deployment's object starts on its first request (after that its alarm keeps it going).
+    expect((await fetch(`${dev.baseUrl}/-/ready`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await Promise.all([dev?.stop(), exporter?.proc.stop(), am?.stop()]);
+  });
+
+  it('posts the firing alert from the Durable Object to Alertmanager, which lists it as active', async () => {
+    onTestFailed(() => console.error(`wrangler dev output:\n${(dev as WranglerDev).output()}`));
+    const deadline = Date.now() + 30_000;
+    let found: { labels: Record<string, string>; status: { state: string } } | undefined;
+    while (found === undefined && Date.now() < deadline) {
+      const alerts = (await (await fetch(`${am.base}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { state: string } }[];
+      found = alerts.find((a) => a.labels.alertname === 'ContractExporterUp');
+      if (found === undefined) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(found).toMatchObject({ labels: { alertname: 'ContractExporterUp', instance: exporter.address, job: 'node', severity: 'info' }, status: { state: 'active' } });
+    const res = await fetch(`${(dev as WranglerDev).baseUrl}/api/v1/alertmanagers`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const body = (await res.json()) as { data: { activeAlertmanagers: { url: string }[] } };
+    expect(body.data.activeAlertmanagers).toEqual([{ url: `http://127.0.0.1:${am.port}/api/v2/alerts` }]);
   });
 });
 
