@@ -1,7 +1,7 @@
 // Cloudflare Workers entry point: token check at the edge, every request to the one gateway Durable Object.
 import packageJson from '../package.json';
 import { checkAccess } from './worker/auth.ts';
-import { bundledConfig } from './worker/config/bundled.ts';
+import { bundledConfig, bundledRules } from './worker/config/bundled.ts';
 import type { DurableStateLike, WorkerEnv } from './worker/env.ts';
 import { GatewayObject } from './worker/gateway-object.ts';
 
@@ -11,7 +11,7 @@ const GATEWAY_NAME = 'gateway';
 /** The Durable Object class wrangler.toml binds as GATEWAY. */
 export class SightlineGateway extends GatewayObject {
   constructor(ctx: DurableStateLike, env: WorkerEnv) {
-    super(ctx, env, { bundled: bundledConfig, version: packageJson.version });
+    super(ctx, env, { bundled: bundledConfig, bundledRules, version: packageJson.version });
   }
 }
 

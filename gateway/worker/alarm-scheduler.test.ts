@@ -80,4 +80,42 @@ describe('AlarmScheduler', () => {
     }
     expect(fired).toEqual(['kept']);
   });
+
+  it('runs follow-up work made due during an alarm in the same invocation, for a bounded number of rounds', async () => {
+    const { time, alarms, scheduler } = setup();
+    const log: string[] = [];
+    // A scrape due now whose result triggers an evaluation, which triggers a flush, which triggers another flush.
+    scheduler.setTimeout(() => {
+      log.push('scrape');
+      scheduler.setTimeout(() => {
+        log.push('evaluate');
+        scheduler.setTimeout(() => {
+          log.push('flush');
+          scheduler.setTimeout(() => log.push('again'), 0);
+        }, 0);
+      }, 0);
+    }, 0);
+    scheduler.setTimeout(() => log.push('next scrape'), 1000);
+    alarms.length = 0;
+    let settled = 0;
+    const ran = await scheduler.runAlarm(async () => {
+      settled++;
+    }, 2);
+    expect(log).toEqual(['scrape', 'evaluate', 'flush']);
+    expect([ran, settled]).toEqual([3, 2]);
+    // Nothing was written to the alarm during the invocation; its end arms the earliest timer left (the follow-up).
+    expect(alarms).toEqual([]);
+    scheduler.endAlarm();
+    expect(alarms).toEqual([time.now()]);
+    expect(scheduler.pending).toBe(2);
+  });
+
+  it('stops waiting once nothing is due', async () => {
+    const { scheduler } = setup();
+    scheduler.setTimeout(() => undefined, 0);
+    scheduler.setTimeout(() => undefined, 500);
+    let settled = 0;
+    expect(await scheduler.runAlarm(async () => void settled++, 4)).toBe(1);
+    expect(settled).toBe(1);
+  });
 });

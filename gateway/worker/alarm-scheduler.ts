@@ -70,6 +70,22 @@ export class AlarmScheduler implements Scheduler {
     return this.runDue();
   }
 
+  /**
+   * One alarm invocation's work: runs what is due, then awaits `settle` (the fetches those timers started) and runs
+   * whatever became due meanwhile (a scrape → a rule evaluation → a notifier flush with group_wait 0), for at most
+   * `rounds` waits. Returns how many timers ran. Call endAlarm() afterwards.
+   */
+  async runAlarm(settle: () => Promise<unknown>, rounds: number): Promise<number> {
+    let ran = this.beginAlarm();
+    for (let round = 0; round < rounds; round++) {
+      await settle();
+      const next = this.nextDue();
+      if (next === null || next > this.clock.now()) break;
+      ran += this.runDue();
+    }
+    return ran;
+  }
+
   /** Ends an alarm invocation and arms the next one for the earliest timer left. */
   endAlarm(): void {
     this.inAlarm = false;

@@ -63,7 +63,7 @@ describe('loadWorkerConfig', () => {
     if (!res.ok) expect(res.errors[0]).toMatch(/^SIGHTLINE_CONFIG:2:\d+: .*10x/);
   });
 
-  it('rejects TLS files, warns about file discovery and rule files, and reads SIGHTLINE_RETENTION', () => {
+  it('rejects TLS files, warns about file discovery, and reads SIGHTLINE_RETENTION', () => {
     const tls = loadWorkerConfig(
       { file: 'p.yml', text: "scrape_configs:\n  - job_name: a\n    tls_config:\n      ca_file: ca.pem\n    static_configs:\n      - targets: ['a.example.com']\n" },
       env(),
@@ -79,8 +79,9 @@ describe('loadWorkerConfig', () => {
       expect(sd.retentionMs).toBe(300_000);
       expect(sd.warnings).toEqual([
         'p.yml:3:5: job "a": file_sd_configs are not available on Workers (no file system); only static_configs are scraped',
-        'p.yml: rule_files are not evaluated on Workers yet (rules.yml)',
       ]);
+      expect(sd.config.ruleFiles).toEqual(['rules.yml']);
+      expect(sd.config.scrapeConfigs[0].fileSDConfigs).toEqual([]);
     }
     const bad = loadWorkerConfig(bundled, env({ SIGHTLINE_RETENTION: 'forever' }));
     expect(bad.ok).toBe(false);

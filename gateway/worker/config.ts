@@ -50,9 +50,9 @@ export function loadWorkerConfig(source: ConfigSource, env: WorkerEnv): WorkerCo
     if (sc.fileSDConfigs.length > 0) warnings.push(`${where}: file_sd_configs are not available on Workers (no file system); only static_configs are scraped`);
     if (sc.httpSDConfigs.length > 0) warnings.push(`${where}: http_sd_configs are not supported on Workers yet; only static_configs are scraped`);
     const http = withSecrets(sc.http, env, where, errors);
-    config.scrapeConfigs.push({ ...sc, http });
+    // Only static targets: the gateway's discovery then has nothing a Worker cannot run.
+    config.scrapeConfigs.push({ ...sc, http, fileSDConfigs: [], httpSDConfigs: [] });
   }
-  if (config.ruleFiles.length > 0) warnings.push(`${source.file}: rule_files are not evaluated on Workers yet (${config.ruleFiles.join(', ')})`);
   if (errors.length > 0) return { ok: false, errors, warnings };
   const targets = resolveTargets(config);
   for (const e of targets.errors) warnings.push(e);

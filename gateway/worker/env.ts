@@ -41,6 +41,8 @@ export interface DurableNamespaceLike {
 /** The part of a KV namespace the config loader reads. */
 export interface KvLike {
   get(key: string, type: 'text'): Promise<string | null>;
+  /** Key listing (rule files under `rules/`); a real KV binding always has it. */
+  list?(options: { prefix?: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
 }
 
 /** Bindings of the Sightline Worker (wrangler.toml, Worker secrets, `.dev.vars` in local development). */
@@ -51,8 +53,14 @@ export interface WorkerEnv {
   SIGHTLINE_TOKEN?: string;
   /** prometheus.yml as text; overrides the KV copy and the bundled file (handy for `--var` in development). */
   SIGHTLINE_CONFIG?: string;
-  /** KV namespace holding `prometheus.yml` (optional; read when SIGHTLINE_CONFIG is unset). */
+  /** KV namespace holding `prometheus.yml`, `alertmanager.yml` and rule files under `rules/` (optional; vars win). */
   SIGHTLINE_CONFIG_KV?: KvLike;
+  /** Rule files as a JSON object {"rules/x.yml": "<yaml>"} (paths relative to prometheus.yml); wins over KV and the bundle. */
+  SIGHTLINE_RULE_FILES?: string;
+  /** alertmanager.yml for the built-in notifier as text; wins over the KV copy and the bundled file. */
+  SIGHTLINE_ALERTMANAGER_YML?: string;
+  /** The gateway's public URL: generator links of alerts and the externalURL of notifications. */
+  SIGHTLINE_EXTERNAL_URL?: string;
   /** How long the head keeps samples and replayable batches, e.g. "15m" (default 15m: Workers have 128 MB). */
   SIGHTLINE_RETENTION?: string;
   /** Every other binding: Worker secrets that `*_file` settings of prometheus.yml name. */

@@ -1,4 +1,4 @@
-// The gateway Durable Object: owns the scrape loop (driven by its alarm), the persisted head and the stream clients.
+// The gateway Durable Object: owns the scrape loop and rule evaluation (driven by its alarm), the persisted head, alert state and the stream clients.
 import { createGateway, type Gateway } from '../gateway.ts';
 import { systemClock, systemScheduler, type FetchFn } from '../runtime/ports.ts';
 import { parseScrapeBody } from '../scrape/parse.ts';
@@ -7,11 +7,15 @@ import { loadWorkerConfig, readConfigSource, type ConfigSource } from './config.
 import type { DurableStateLike, WorkerEnv } from './env.ts';
 import { headCounters, restoreHead } from './head-restore.ts';
 import { trackInFlight, type InFlightFetch } from './inflight.ts';
+import { collectRuleFiles, loadWorkerNotifierConfig, readAlertmanagerSource, workerRuleSource, workerSecretFile, type BundledRules } from './rules-config.ts';
 import { SqlHeadStore } from './sql-head-store.ts';
+import { SqlStateStore } from './state-store.ts';
 
 /** What the entry point supplies: the config bundled at deploy time and the build's version. */
 export interface GatewayObjectOptions {
   bundled: ConfigSource;
+  /** Rule files and alertmanager.yml bundled at deploy time. */
+  bundledRules?: BundledRules;
   version: string;
   /** The fetch scrapes use (Workers' global fetch unless a test injects one). */
   fetchFn?: FetchFn;
@@ -21,6 +25,8 @@ export interface GatewayObjectOptions {
 const TRIM_EVERY_MS = 60_000;
 /** Slack on top of the longest scrape timeout before an alarm invocation stops waiting for its scrapes. */
 const ALARM_WAIT_SLACK_MS = 5_000;
+/** At most this many waits for follow-up work per alarm invocation. */
+const ALARM_ROUNDS = 4;
 
 /**
  * One instance per deployment. The constructor restores the head from SQLite and starts the scrape loops; the
@@ -53,14 +59,18 @@ export class GatewayObject {
     return this.gateway.app.fetch(request);
   }
 
-  /** The one alarm: runs every scrape that is due, waits for them, persists housekeeping, arms the next wake-up. */
+  /**
+   * The one alarm: runs every timer that is due (scrapes, rule groups, notifier flushes and retries), waits for the
+   * fetches they started, persists housekeeping, arms the next wake-up.
+   */
   async alarm(): Promise<void> {
     await this.booted;
     const { scheduler, inflight } = this;
     if (scheduler === null || inflight === null) return;
-    scheduler.beginAlarm();
     try {
-      await inflight.idle(this.maxTimeoutMs + ALARM_WAIT_SLACK_MS);
+      // What a wake-up ran can make more work due at once (scrapes → a rule evaluation → an alert → the notifier's
+      // flush with group_wait 0 → a webhook): that runs in this invocation too, within a few rounds.
+      await scheduler.runAlarm(() => inflight.idle(this.maxTimeoutMs + ALARM_WAIT_SLACK_MS), ALARM_ROUNDS);
       this.trim(false);
     } finally {
       scheduler.endAlarm();
@@ -88,6 +98,17 @@ export class GatewayObject {
       for (const e of loaded.errors) console.error(`sightline: ${e}`);
       return;
     }
+    // Rules and the built-in notifier: their files are read now, so a problem stops start-up like a config error.
+    const bundledRules = this.options.bundledRules ?? { ruleFiles: {} };
+    const ruleFiles = await collectRuleFiles(this.env, bundledRules);
+    const notifier = loadWorkerNotifierConfig(await readAlertmanagerSource(this.env, bundledRules), this.env);
+    for (const w of notifier.warnings) console.warn(`sightline: warning: ${w}`);
+    const setupErrors = [...ruleFiles.errors, ...notifier.errors];
+    if (setupErrors.length > 0) {
+      this.problems = { errors: setupErrors, warnings: [...loaded.warnings, ...notifier.warnings] };
+      for (const e of setupErrors) console.error(`sightline: ${e}`);
+      return;
+    }
     const storage = this.ctx.storage;
     const store = new SqlHeadStore(storage.sql);
     let epoch = store.get('epoch');
@@ -110,7 +131,8 @@ export class GatewayObject {
     this.maxTimeoutMs = Math.max(1000, ...loaded.targets.active.map((t) => t.timeoutMs));
     const build = (epoch: string): Gateway =>
       createGateway({
-        targets: loaded.targets,
+        // The config (static targets only, see loadWorkerConfig): the gateway resolves its targets and runs its rules.
+        config: loaded.config,
         parse: parseScrapeBody,
         fetchFn: inflight.fetchFn,
         clock: systemClock,
@@ -129,6 +151,16 @@ export class GatewayObject {
         // loopback Host names only, and a deployed Worker is never addressed as one).
         security: { token: this.env.SIGHTLINE_TOKEN },
         log: (line) => console.log(`sightline: ${line}`),
+        // Group timers and notifier flushes and retries go through `scheduler`, so the one alarm drives them too;
+        // webhooks go through `inflight`, so an alarm waits for its deliveries; state lives in this object's SQLite.
+        rules: {
+          source: workerRuleSource(ruleFiles.files, source.file),
+          store: new SqlStateStore(storage.sql),
+          notifierConfig: notifier.config,
+          // `alerting.alertmanagers` credentials_file / password_file name Worker secrets too.
+          readSecretFile: workerSecretFile(this.env),
+          externalURL: typeof this.env.SIGHTLINE_EXTERNAL_URL === 'string' ? this.env.SIGHTLINE_EXTERNAL_URL.replace(/\/+$/, '') : '',
+        },
       });
     let gateway = build(epoch);
     try {
@@ -140,6 +172,12 @@ export class GatewayObject {
       store.set('epoch', epoch);
       store.trim(Infinity, { nextSeq: 1, nextSeriesId: 1 });
       gateway = build(epoch);
+    }
+    const rulesLoaded = await gateway.rules?.load();
+    if (rulesLoaded !== undefined && !rulesLoaded.ok) {
+      this.problems = { errors: rulesLoaded.errors, warnings: loaded.warnings };
+      for (const e of rulesLoaded.errors) console.error(`sightline: ${e}`);
+      return;
     }
     const live = gateway;
     live.head.onBatch((batch) => {
@@ -156,9 +194,6 @@ export class GatewayObject {
     this.gateway = gateway;
     this.problems = { errors: [], warnings: loaded.warnings };
     this.trim(true);
-    // Rules seam: a RuleManager (gateway/rules/manager.ts) goes here with this scheduler (its group timers then
-    // share the one alarm), the head as queryable and append target, memoryRuleSource(bundledRuleFiles) and
-    // new SqlStateStore(storage.sql) for alert state; notifications are fetches through `inflight`.
     gateway.start();
   }
 

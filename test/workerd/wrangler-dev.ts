@@ -18,6 +18,10 @@ export interface WranglerOptions {
   token: string | null;
   /** prometheus.yml text passed as the SIGHTLINE_CONFIG var. */
   configYaml?: string;
+  /** More vars (`--var NAME:value`), e.g. SIGHTLINE_RULE_FILES. */
+  vars?: Record<string, string>;
+  /** More Worker secrets (single-line values), written to the env file beside SIGHTLINE_TOKEN. */
+  secrets?: Record<string, string>;
   /** Reuse a port (a restart keeps the address the clients know). */
   port?: number;
 }
@@ -39,7 +43,8 @@ export async function startWranglerDev(o: WranglerOptions): Promise<WranglerDev>
   const port = o.port ?? (await freePort());
   const inspectorPort = await freePort();
   const envFile = join(o.dir, `test-${port}-${Date.now()}.env`);
-  writeFileSync(envFile, o.token === null ? '' : `SIGHTLINE_TOKEN=${o.token}\n`, { mode: 0o600 });
+  const secrets = { ...(o.token === null ? {} : { SIGHTLINE_TOKEN: o.token }), ...o.secrets };
+  writeFileSync(envFile, Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   const args = [
     wranglerBin,
     'dev',
@@ -63,6 +68,7 @@ export async function startWranglerDev(o: WranglerOptions): Promise<WranglerDev>
     'info',
   ];
   if (o.configYaml !== undefined) args.push('--var', `SIGHTLINE_CONFIG:${o.configYaml}`);
+  for (const [k, v] of Object.entries(o.vars ?? {})) args.push('--var', `${k}:${v}`);
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     // Its own process group, so stop() can reach workerd even if wrangler dies first.

@@ -35,6 +35,8 @@ export class WebhookReceiver {
   readonly received: Received[] = [];
   /** Status and body the receiver answers with. */
   answer = { status: 200, body: 'ok' };
+  /** Requests still to refuse with 503 before `answer` applies (tests of delivery retries). */
+  refuseNext = 0;
   private constructor(
     private readonly server: Server,
     readonly port: number,
@@ -52,8 +54,11 @@ export class WebhookReceiver {
         } catch {
           // Not JSON: not a notification; answer anyway.
         }
-        res.writeHead(self?.answer.status ?? 200, { 'Content-Type': 'text/plain' });
-        res.end(self?.answer.body ?? '');
+        const refuse = self !== undefined && self.refuseNext > 0;
+        if (refuse && self !== undefined) self.refuseNext--;
+        const answer = refuse ? { status: 503, body: 'unavailable, try again' } : (self?.answer ?? { status: 200, body: '' });
+        res.writeHead(answer.status, { 'Content-Type': 'text/plain' });
+        res.end(answer.body);
       });
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
