@@ -29,7 +29,7 @@ const USAGE = `Usage: bench:store [--instances N] [--hours H] [--step S] [--runs
   --runs N          warm runs per query, median reported (default 5)
   --batch-steps N   scrape intervals per appended batch (default 1: one batch per scrape, as streamed)
   --no-prometheus   skip the side-by-side run even if prometheus and promtool are installed
-  --max-batches N   flush after every N appended batches (default: the store's policy, 64; the studio's worker uses 1)
+  --max-batches N   flush after every N appended batches (default: the store's policy, which the studio uses: 64 batches or 1 s)
   --profile FILE    write a Chrome CPU profile of the page's ingest and queries to FILE (.cpuprofile)`;
 
 interface Args {

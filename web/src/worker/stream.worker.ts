@@ -20,9 +20,11 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
-// The streamer already gathers each network read into one append, so each append is flushed at once (maxBatches 1):
-// what the UI shows as stored is durable. The TSDB posts a DataChange-shaped notice on DATA_CHANNEL after each flush.
-const storeReady: Promise<SampleStore> = openTsdb({ broadcastChannel: DATA_CHANNEL, flush: { maxBatches: 1 } });
+// The TSDB's default flush policy: batched with a bounded delay (DEFAULT_FLUSH_POLICY: within about 1 s, or after 64
+// appends). Queries in this worker see accepted samples at once (they read the head); a tab that dies loses at most
+// that last second locally, and the next one resumes from the durable position, so the gateway replays it. The
+// TSDB posts a DataChange-shaped notice on DATA_CHANNEL after each flush, for the other tabs.
+const storeReady: Promise<SampleStore> = openTsdb({ broadcastChannel: DATA_CHANNEL });
 const engine = createEngine();
 const channel = new BroadcastChannel(DATA_CHANNEL);
 channel.onmessage = (e: MessageEvent<DataChange>) => post({ type: 'data-changed', change: e.data });
