@@ -29,7 +29,7 @@ const USAGE = `Usage: bench:store [--instances N] [--hours H] [--step S] [--runs
   --runs N          warm runs per query, median reported (default 5)
   --batch-steps N   scrape intervals per appended batch (default 1: one batch per scrape, as streamed)
   --no-prometheus   skip the side-by-side run even if prometheus and promtool are installed
-  --max-batches N   flush after every N appended batches (default: the store's policy, which the studio uses: 64 batches or 1 s)
+  --max-batches N   flush after every N appended batches, waiting for it (default: the studio's group commit)
   --profile FILE    write a Chrome CPU profile of the page's ingest and queries to FILE (.cpuprofile)`;
 
 interface Args {
@@ -344,7 +344,7 @@ async function main(): Promise<void> {
         runs_per_query: args.runs,
         range_step_s: args.step,
         batch_steps: args.batchSteps,
-        max_batches_per_flush: args.maxBatches ?? 64,
+        flush_policy: args.maxBatches ? `flush every ${args.maxBatches} batches, waited for` : 'studio group commit (STUDIO_FLUSH_POLICY)',
       },
       prometheus_version: promVersion,
       sightline_bytes_per_sample: round(ing.storedBytes / ing.samples, 3),

@@ -82,6 +82,17 @@ describe('TSDB in Chromium', () => {
     ]);
   });
 
+  it('group commit (the studio policy) makes every append durable without waiting in appendBatch', async () => {
+    const r = await page.evaluate(() => (globalThis as unknown as Api).tsdbTest.groupCommitScenario('gc1'));
+    expect(r.acceptedAtEnd).toBe(200);
+    // Flushes ran in the background while appends went on.
+    expect(r.durableDuringAppends).toBeGreaterThan(0);
+    expect(r.durable).toEqual({ epoch: 'e1', seq: 200 });
+    expect(r.pendingAfter).toBe(0);
+    expect(r.position).toEqual({ epoch: 'e1', seq: 200 });
+    expect(r.samples).toBe(20 * 200);
+  });
+
   it('applies time retention by whole chunks measured from the newest sample, then a size limit, keeping totals exact', async () => {
     const r = await page.evaluate(() => (globalThis as unknown as Api).tsdbTest.retentionScenario('ret1'));
     expect(r.before.samples).toBe(6 * 3 * 1440);

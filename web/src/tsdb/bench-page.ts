@@ -3,7 +3,7 @@
 import { createEngine } from '../../../shared/promql/engine/index.ts';
 import { formatQueryResult } from '../../../shared/promql/format.ts';
 import type { Labels } from '../../../shared/model/labels.ts';
-import { openTsdb, storageEstimate, type TsdbStore } from './index.ts';
+import { openTsdb, storageEstimate, STUDIO_FLUSH_POLICY, type TsdbStore } from './index.ts';
 import { decodeBlock, decodeWal } from './records.ts';
 
 /** The dataset as the Node half serves it: JSON header, then all timestamps, then all values (Float64, little-endian). */
@@ -47,7 +47,8 @@ export interface IngestResult {
 async function ingest(name: string, url: string, stepsPerBatch: number, maxBatches?: number): Promise<IngestResult> {
   const data = await loadDataset(url);
   const estimateBefore = await storageEstimate();
-  const store = await openTsdb({ name, persist: false, flush: maxBatches ? { maxBatches } : undefined });
+  // The studio's policy (group commit), or a flush after every `maxBatches` appends, waited for.
+  const store = await openTsdb({ name, persist: false, flush: maxBatches ? { maxBatches } : STUDIO_FLUSH_POLICY });
   let flushes = 0;
   let flushMs = 0;
   let lastAt: number | null = null;

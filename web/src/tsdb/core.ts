@@ -109,6 +109,8 @@ export class TsdbCore {
   private readonly cache: ChunkCache;
   private log: LogEntry[] = [];
   private lastRetentionAt = 0;
+  /** An eager flush is queued and has not started yet. */
+  private eagerQueued = false;
   private lastEstimateAt = 0;
   private readonly listeners = new Set<(s: TsdbStatus) => void>();
   private readonly channel: BroadcastChannel | null;
@@ -224,7 +226,22 @@ export class TsdbCore {
 
   private async afterAppend(head: HeadState): Promise<void> {
     const now = Date.now();
-    if (flushReason(head.pending(), now, this.flushPolicy) !== null) {
+    const reason = flushReason(head.pending(), now, this.flushPolicy);
+    if (this.flushPolicy.eager && reason !== 'samples') {
+      // Group commit: one flush queued behind the one writing (if any) takes everything accepted until it starts.
+      if (!this.eagerQueued) {
+        this.eagerQueued = true;
+        const run = this.flushChain.then(() => {
+          this.eagerQueued = false;
+          return this.flushOnce(0);
+        });
+        this.flushChain = run.catch(() => undefined);
+        // A failure is reported through status(); the next append sees it.
+        run.catch(() => undefined);
+      }
+      return;
+    }
+    if (reason !== null) {
       await this.flush();
       return;
     }
