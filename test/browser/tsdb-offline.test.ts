@@ -1,14 +1,15 @@
 // Offline studio in Chromium: the production build registers its service worker, which precaches the app shell, so
 // with the gateway stopped a reload still opens the studio over the samples stored in IndexedDB, with the offline
 // indicator; when the gateway comes back (same origin, same --storage.path) the stream resumes and backfills.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
 import { labelsKey } from '../../shared/model/labels.ts';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { studioDb } from './fixtures/studio-db.entry.ts';
-import { ensureStudioBuilt, launchBrowser, startGateway, type Browser, type RunningGateway } from './harness.ts';
+import { ensureStudioBuilt, freePort, launchBrowser, startGateway, type Browser, type RunningGateway } from './harness.ts';
 import { bundleFixture } from './tsdb-kit.ts';
 
 type Api = { studioDb: typeof studioDb };
@@ -43,6 +44,23 @@ async function gatewayUp(gw: RunningGateway): Promise<Map<string, number[]>> {
     out.set(labelsKey({ __name__: 'up', ...r.metric }), r.values.map(([t]) => Math.round(t * 1000)));
   }
   return out;
+}
+
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+
+/** Serves the files of `dir` on 127.0.0.1 (index.html for the root): a stand-in for a gateway serving a build. */
+function serveDir(dir: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = join(dir, normalize(path === '/' ? '/index.html' : path));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
 describe('offline studio (Chromium, registered service worker)', () => {
@@ -166,6 +184,34 @@ describe('offline studio (Chromium, registered service worker)', () => {
       await page.close().catch(() => undefined);
       await gw.stop();
       rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces the cached shell when a new build is deployed: the new worker activates and deletes the old cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sightline-sw-update-'));
+    cpSync(dist, dir, { recursive: true });
+    const port = await freePort();
+    const server = await serveDir(dir, port);
+    const page = await browser.context.newPage();
+    try {
+      const pre = JSON.parse(readFileSync(join(dir, 'precache.json'), 'utf8')) as { version: string; files: string[] };
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+      expect(await page.evaluate(() => caches.keys())).toEqual([`sightline-shell-${pre.version}`]);
+      // "Deploy" a new build: same files, a new version (what a changed file name produces).
+      const next = 'nextbuild1';
+      writeFileSync(join(dir, 'sw.js'), readFileSync(join(dir, 'sw.js'), 'utf8').replaceAll(pre.version, next));
+      writeFileSync(join(dir, 'precache.json'), JSON.stringify({ ...pre, version: next }));
+      // A navigation makes the browser check sw.js; the new worker installs, takes over and drops the old cache.
+      await page.reload();
+      await poll(() => page.evaluate(() => caches.keys())).toEqual([`sightline-shell-${next}`]);
+      await poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null)).toBe(`http://127.0.0.1:${port}/sw.js`);
+      const cached = await page.evaluate(async (v) => (await (await caches.open(`sightline-shell-${v}`)).keys()).length, next);
+      expect(cached).toBe(pre.files.length + 1);
+    } finally {
+      await page.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
