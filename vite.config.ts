@@ -1,11 +1,13 @@
 // One Vite config for the studio build (web/) and for vitest across all folders.
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { sightlineServiceWorker } from './web/src/sw/vite-plugin.ts';
 
 export default defineConfig({
   root: 'web',
   publicDir: 'public',
-  plugins: [svelte()],
+  // The service worker plugin applies to builds only (dev and vitest run without it).
+  plugins: [svelte(), sightlineServiceWorker()],
   build: { outDir: '../dist/web', emptyOutDir: true },
   // The studio's data worker is an ES module (new Worker(url, { type: 'module' })).
   worker: { format: 'es' },

@@ -82,11 +82,13 @@ export interface GatewayOptions {
   /** Scrape interval of the default config (default 1s, so tests see data quickly). */
   interval?: string;
   extraArgs?: string[];
+  /** Listen on this port (e.g. to restart a gateway at the same origin); default: a free one. */
+  port?: number;
 }
 
 /** Starts `tsx gateway/node.ts --port <free port> --config <temp file>` on 127.0.0.1 and waits until it serves. */
 export async function startGateway(opts: GatewayOptions = {}): Promise<RunningGateway> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'sightline-gw-'));
   const configFile = join(dir, 'prometheus.yml');
   const config =

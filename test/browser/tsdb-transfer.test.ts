@@ -53,7 +53,7 @@ describe('TSDB export and import (Chromium)', () => {
     expect(r.report.series).toBe(4);
   });
 
-  it('OpenMetrics text imported into a fresh profile answers every query identically and keeps HELP/TYPE', async () => {
+  it('OpenMetrics text imported into a fresh profile answers every query identically and keeps HELP/TYPE and exemplars', async () => {
     expect(source.om.endsWith('# EOF\n')).toBe(true);
     expect(source.om).toContain('# TYPE req counter\n# HELP req Requests served.\n');
     expect(source.om).toContain('# HELP temp Temperature\\nin "celsius".\n');
@@ -67,5 +67,9 @@ describe('TSDB export and import (Chromium)', () => {
     expect(r.report.samples).toBe(12 * steps - staleMarkers);
     expect(r.stale).toBe(0);
     expect(r.check.ok).toBe(true);
+    // Exemplars ride on their counter's sample lines (each at a sample's time here), so all of them come back.
+    expect(source.om).toMatch(/\nreq_total\{instance="host-0",job="app",mode="user"\} \S+ \S+ # \{trace_id="t\d+"\} \S+ \S+\n/);
+    expect(r.report.exemplars).toBe(steps / 10);
+    expect(r.exemplars).toEqual(source.exemplars);
   });
 });

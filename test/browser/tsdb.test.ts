@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import type { TsdbTest } from './fixtures/tsdb.entry.ts';
 import { launchBrowser, type Browser } from './harness.ts';
 import { fixturePage } from './tsdb-kit.ts';
+import { MAX_EXEMPLARS_PER_SERIES } from '../../web/src/tsdb/flush.ts';
 
 type Api = { tsdbTest: TsdbTest };
 
@@ -69,6 +70,27 @@ describe('TSDB in Chromium', () => {
       host0,
     ]);
     expect(r.outside).toEqual([]);
+  });
+
+  it('keeps the newest exemplars per series (bounded), a repeated time replacing the stored one', async () => {
+    const r = await page.evaluate(() => (globalThis as unknown as Api).tsdbTest.exemplarBoundScenario('ex1'));
+    expect(r.count).toBe(MAX_EXEMPLARS_PER_SERIES);
+    expect(r.first).toEqual({ labels: { trace_id: `t${100 - MAX_EXEMPLARS_PER_SERIES}` }, value: 100 - MAX_EXEMPLARS_PER_SERIES, timestamp: 1_699_999_200_000 + (100 - MAX_EXEMPLARS_PER_SERIES) * 15_000 });
+    expect(r.last).toEqual([
+      { labels: { trace_id: 'again' }, value: -1, timestamp: 1_699_999_200_000 + 98 * 15_000 },
+      { labels: { trace_id: 't99' }, value: 99, timestamp: 1_699_999_200_000 + 99 * 15_000 },
+    ]);
+  });
+
+  it('group commit (the studio policy) makes every append durable without waiting in appendBatch', async () => {
+    const r = await page.evaluate(() => (globalThis as unknown as Api).tsdbTest.groupCommitScenario('gc1'));
+    expect(r.acceptedAtEnd).toBe(200);
+    // Flushes ran in the background while appends went on.
+    expect(r.durableDuringAppends).toBeGreaterThan(0);
+    expect(r.durable).toEqual({ epoch: 'e1', seq: 200 });
+    expect(r.pendingAfter).toBe(0);
+    expect(r.position).toEqual({ epoch: 'e1', seq: 200 });
+    expect(r.samples).toBe(20 * 200);
   });
 
   it('applies time retention by whole chunks measured from the newest sample, then a size limit, keeping totals exact', async () => {

@@ -1,4 +1,5 @@
-// Studio entry point: starts the data worker, restores settings, connects the stream and mounts the app.
+// Studio entry point: starts the data worker, restores settings, connects the stream, mounts the app and (in a
+// production build) registers the service worker that keeps the app shell available offline.
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
@@ -7,6 +8,7 @@ import { Router, routerContext } from './state/router.svelte.ts';
 import { Settings, settingsContext } from './state/settings.svelte.ts';
 import { Studio, studioContext } from './state/studio.svelte.ts';
 import { WorkerClient } from './worker/client.ts';
+import { registerServiceWorker } from './sw/register.ts';
 
 const worker = new Worker(new URL('./worker/stream.worker.ts', import.meta.url), { type: 'module', name: 'sightline-data' });
 const studio = new Studio(new WorkerClient(worker));
@@ -25,3 +27,6 @@ mount(App, {
   target: document.getElementById('app')!,
   context: new Map<symbol, unknown>([routerContext(router), settingsContext(settings), studioContext(studio), gatewayContext(gateway)]),
 });
+
+// Production builds only (sw.js exists only there); the studio works without it, just not offline after a reload.
+void registerServiceWorker();

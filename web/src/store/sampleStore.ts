@@ -50,7 +50,9 @@ export interface StoreStats {
 
 /**
  * Sample storage behind the stream. `appendBatch` makes samples and the stream position durable together,
- * so a resume after a crash or reload neither loses nor repeats a batch.
+ * so a resume after a crash or reload neither loses nor repeats a batch. A store may make them durable after the
+ * call returns (the TSDB's group commit): what a crash loses then is only what the gateway replays from the
+ * durable position on resume.
  */
 export interface SampleStore extends Queryable {
   /**

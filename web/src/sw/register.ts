@@ -1,4 +1,10 @@
-// Registers the studio's service worker (production builds only) and reports whether this page is controlled by it.
+// Registers the studio's service worker (builds only) and reports whether this page is controlled by it.
+
+/**
+ * Defined as true by the service worker's Vite plugin in builds (where sw.js exists); undefined under the dev
+ * server and in tests. Not import.meta.env.PROD: that follows NODE_ENV, which a build run from a test runner has as 'test'.
+ */
+declare const __SIGHTLINE_SW__: boolean | undefined;
 
 /** What the UI may show about offline support. */
 export interface ShellStatus {
@@ -21,10 +27,10 @@ export function shellStatus(): ShellStatus {
 
 /**
  * Registers /sw.js (relative to the page's base URL) once the page has loaded; resolves to the registration, or
- * null in development, where unsupported, or when registration fails (the studio then simply works online only).
+ * null under the dev server, where unsupported, or when registration fails (the studio then works online only).
  */
 export async function registerServiceWorker(scriptUrl = `${import.meta.env.BASE_URL}sw.js`): Promise<ServiceWorkerRegistration | null> {
-  if (!import.meta.env.PROD || !shellStatus().supported) return null;
+  if (typeof __SIGHTLINE_SW__ === 'undefined' || !__SIGHTLINE_SW__ || !shellStatus().supported) return null;
   if (document.readyState !== 'complete') await new Promise((r) => window.addEventListener('load', r, { once: true }));
   try {
     return await navigator.serviceWorker.register(scriptUrl);

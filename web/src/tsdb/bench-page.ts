@@ -3,7 +3,7 @@
 import { createEngine } from '../../../shared/promql/engine/index.ts';
 import { formatQueryResult } from '../../../shared/promql/format.ts';
 import type { Labels } from '../../../shared/model/labels.ts';
-import { openTsdb, storageEstimate, type TsdbStore } from './index.ts';
+import { openTsdb, storageEstimate, STUDIO_FLUSH_POLICY, type TsdbStore } from './index.ts';
 import { decodeBlock, decodeWal } from './records.ts';
 
 /** The dataset as the Node half serves it: JSON header, then all timestamps, then all values (Float64, little-endian). */
@@ -32,12 +32,31 @@ export interface IngestResult {
   /** Flushes during the ingest and the time spent writing them (the rest is appending into memory). */
   flushes: number;
   flushMs: number;
-  /** Bytes the store accounts for (records as stored: keys and values), and its parts. */
+  /**
+   * Bytes the store accounts for (records as stored: keys and values) at rest, after the closing checkpoint (as
+   * Prometheus's blocks hold everything, no WAL), and while running just after ingest (WAL deltas included).
+   */
   storedBytes: number;
+  runningBytes: number;
   chunkRecords: number;
   chunkPayloadBytes: number;
   estimateBefore: { usage: number; quota: number } | null;
   estimateAfter: { usage: number; quota: number } | null;
+  /** How long appended batches waited to become durable (ms): median and maximum over all batches. */
+  durableLagMedianMs: number;
+  durableLagMaxMs: number;
+}
+
+/** Resolves in a new task (a message to itself), without setTimeout's clamping: each batch arrives as a stream read would. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
 }
 
 /**
@@ -47,16 +66,23 @@ export interface IngestResult {
 async function ingest(name: string, url: string, stepsPerBatch: number, maxBatches?: number): Promise<IngestResult> {
   const data = await loadDataset(url);
   const estimateBefore = await storageEstimate();
-  const store = await openTsdb({ name, persist: false, flush: maxBatches ? { maxBatches } : undefined });
+  // The studio's policy (group commit), or a flush after every `maxBatches` appends, waited for.
+  const store = await openTsdb({ name, persist: false, flush: maxBatches ? { maxBatches } : STUDIO_FLUSH_POLICY });
   let flushes = 0;
   let flushMs = 0;
   let lastAt: number | null = null;
+  // appendedAt[seq]: when batch seq was appended; lags: how long each waited until a flush made it durable.
+  const appendedAt: number[] = [];
+  const lags: number[] = [];
   store.onStatus((st) => {
     if (st.lastFlushAt !== lastAt && st.lastFlushMs !== null) {
       lastAt = st.lastFlushAt;
       flushes++;
       flushMs += st.lastFlushMs;
     }
+    const now = performance.now();
+    const upTo = st.durable?.seq ?? 0;
+    while (lags.length < upTo && lags.length + 1 < appendedAt.length) lags.push(now - appendedAt[lags.length + 1]);
   });
   const starts: number[] = [];
   let at = 0;
@@ -75,13 +101,19 @@ async function ingest(name: string, url: string, stepsPerBatch: number, maxBatch
       if (hi <= lo) continue;
       series.push({ labels: data.labels[i], t: data.t.subarray(starts[i] + lo, starts[i] + hi), v: data.v.subarray(starts[i] + lo, starts[i] + hi) });
     }
-    await store.appendBatch({ epoch: 'bench', seq: ++seq, series });
+    appendedAt[++seq] = performance.now();
+    await store.appendBatch({ epoch: 'bench', seq, series });
+    await nextTask();
   }
   await store.flush();
   const ingestMs = performance.now() - t0;
-  const storedBytes = store.status().storedBytes;
+  const runningBytes = store.status().storedBytes;
   store.close();
   await store.closed;
+  const reopened = await openTsdb({ name, persist: false });
+  const storedBytes = reopened.status().storedBytes;
+  reopened.close();
+  await reopened.closed;
   const { chunkRecords, chunkPayloadBytes } = await chunkPayload(name);
   return {
     samples: data.t.length,
@@ -91,10 +123,13 @@ async function ingest(name: string, url: string, stepsPerBatch: number, maxBatch
     flushes,
     flushMs,
     storedBytes,
+    runningBytes,
     chunkRecords,
     chunkPayloadBytes,
     estimateBefore,
     estimateAfter: await storageEstimate(),
+    durableLagMedianMs: [...lags].sort((a, b) => a - b)[lags.length >> 1] ?? 0,
+    durableLagMaxMs: Math.max(0, ...lags),
   };
 }
 
@@ -139,7 +174,7 @@ async function chunkPayload(name: string): Promise<{ chunkRecords: number; chunk
 export interface QueryTiming {
   /** First run on a freshly opened store: opening the database, its check, reading the WAL, then the query. */
   openMs: number;
-  /** On the open store with its memory caches (blocks, decoded chunks, series) dropped: reads and decodes again. */
+  /** On the open store with its memory caches (blocks, decoded chunks, series) dropped: reads and decodes again (median). */
   coldMs: number;
   /** Median of repeated runs. */
   warmMs: number;
@@ -162,12 +197,19 @@ async function timeQuery(name: string, expr: string, range: { start: number; end
   const run = () => ('time' in range ? engine.instantQuery(s, expr, range.time) : engine.rangeQuery(s, expr, range.start, range.end, range.step));
   const first = await run();
   const openMs = performance.now() - t0;
-  s.dropCaches();
-  const c0 = s.readCounters().decoded;
-  const t1 = performance.now();
-  await run();
-  const coldMs = performance.now() - t1;
-  const chunksDecodedCold = s.readCounters().decoded - c0;
+  // Cold: the median of `runs` runs, each after dropping every memory cache.
+  const colds: number[] = [];
+  let chunksDecodedCold = 0;
+  for (let i = 0; i < runs; i++) {
+    s.dropCaches();
+    const c0 = s.readCounters().decoded;
+    const t1 = performance.now();
+    await run();
+    colds.push(performance.now() - t1);
+    chunksDecodedCold = s.readCounters().decoded - c0;
+  }
+  colds.sort((a, b) => a - b);
+  const coldMs = colds[colds.length >> 1];
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t2 = performance.now();

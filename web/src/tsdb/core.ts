@@ -1,7 +1,7 @@
 // The TSDB engine behind every handle on one database in this JavaScript realm: head, flushes, reads, retention.
 import { readChunkRecord, xorFirstTime, type ChunkHeader } from '../../../shared/chunk/record.ts';
 import { chunkSampleCount } from '../../../shared/chunk/xor.ts';
-import { decodeXorColumns, decodeXorInto } from '../../../shared/chunk/xordecode.ts';
+import { decodeXorInto } from '../../../shared/chunk/xordecode.ts';
 import { compareLabels, METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
 import type { LabelMatcher } from '../../../shared/promql/ast.ts';
 import type { Cancellation, SelectHints, SeriesSamples } from '../../../shared/promql/queryable.ts';
@@ -109,6 +109,8 @@ export class TsdbCore {
   private readonly cache: ChunkCache;
   private log: LogEntry[] = [];
   private lastRetentionAt = 0;
+  /** An eager flush is queued and has not started yet. */
+  private eagerQueued = false;
   private lastEstimateAt = 0;
   private readonly listeners = new Set<(s: TsdbStatus) => void>();
   private readonly channel: BroadcastChannel | null;
@@ -224,7 +226,22 @@ export class TsdbCore {
 
   private async afterAppend(head: HeadState): Promise<void> {
     const now = Date.now();
-    if (flushReason(head.pending(), now, this.flushPolicy) !== null) {
+    const reason = flushReason(head.pending(), now, this.flushPolicy);
+    if (this.flushPolicy.eager && reason !== 'samples') {
+      // Group commit: one flush queued behind the one writing (if any) takes everything accepted until it starts.
+      if (!this.eagerQueued) {
+        this.eagerQueued = true;
+        const run = this.flushChain.then(() => {
+          this.eagerQueued = false;
+          return this.flushOnce(0);
+        });
+        this.flushChain = run.catch(() => undefined);
+        // A failure is reported through status(); the next append sees it.
+        run.catch(() => undefined);
+      }
+      return;
+    }
+    if (reason !== null) {
       await this.flush();
       return;
     }
@@ -526,7 +543,6 @@ export class TsdbCore {
     shards.forEach((sh, i) => byShard.set(sh, blockLists[i].map((block) => ({ block, dir: this.directory(block) }))));
     const out: SeriesSamples[] = [];
     ids.forEach((sid, i) => {
-      const runs: Run[] = [];
       const stored: Array<{ rec: Uint8Array; h: ChunkHeader }> = [];
       for (const { block, dir } of byShard.get(series[i].shard) ?? []) {
         const k = dir.sids.indexOf(sid);
@@ -539,25 +555,34 @@ export class TsdbCore {
           stored.push({ rec, h });
         }
       }
-      const cached = stored.map(({ rec, h }) => this.cache.lookup(sid, rec, h));
-      if (cached.every((r) => r !== undefined)) runs.push(...(cached as Run[]));
-      else runs.push(this.decodeStored(sid, stored));
+      // XOR chunks held in memory (the writer's sealed ones, or a reader's replica of the open region), then the
+      // writer's uncompressed head and late samples: later entries win where times repeat.
+      const inMemory: Uint8Array[] = [];
+      const extra: Run[] = [];
       if (memory) {
         const view = memory.views.get(sid);
         if (view) {
-          for (const c of view.final) if (c.maxt >= start && c.mint <= end) runs.push(this.decodeMemory(c.xor));
-          for (const c of view.sealed) if (c.maxt >= start && c.mint <= end) runs.push(this.decodeMemory(c.xor));
-          if (view.headCount > 0) runs.push({ t: view.head.t.subarray(0, view.headCount), v: view.head.v.subarray(0, view.headCount) });
-          runs.push(...view.late);
+          for (const c of view.final) if (c.maxt >= start && c.mint <= end) inMemory.push(c.xor);
+          for (const c of view.sealed) if (c.maxt >= start && c.mint <= end) inMemory.push(c.xor);
+          if (view.headCount > 0) extra.push({ t: view.head.t.subarray(0, view.headCount), v: view.head.v.subarray(0, view.headCount) });
+          extra.push(...view.late);
         }
       } else {
         const r = replica!.get(sid);
         if (r) {
-          for (const c of r.sealed) if (c.maxt >= start && c.mint <= end) runs.push(this.decodeMemory(c.xor));
-          if (chunkSampleCount(r.open) > 0 && xorFirstTime(r.open) <= end) runs.push(this.decodeMemory(r.open));
+          for (const c of r.sealed) if (c.maxt >= start && c.mint <= end) inMemory.push(c.xor);
+          if (chunkSampleCount(r.open) > 0 && xorFirstTime(r.open) <= end) inMemory.push(r.open);
         }
       }
-      const run = sliceRun(this.combine(sid, runs), start, end);
+      const cached: Array<Run | undefined> = stored.map(({ rec, h }) => this.cache.lookup(sid, rec, h));
+      for (const xor of inMemory) cached.push(this.memoryDecoded.get(xor));
+      let combined: Run;
+      if (cached.every((r) => r !== undefined)) {
+        // Warm: every chunk is decoded already; the memo hands back the columns joined last time.
+        this.memoryHits += inMemory.length;
+        combined = this.combine(sid, [...(cached as Run[]), ...extra]);
+      } else combined = this.decodeAll(sid, stored, inMemory, extra);
+      const run = sliceRun(combined, start, end);
       if (run.t.length > 0) out.push({ labels: series[i].labels, t: run.t, v: run.v });
     });
     out.sort((a, b) => compareLabels(a.labels, b.labels));
@@ -577,46 +602,66 @@ export class TsdbCore {
     }
     const out = combineRuns(runs);
     // Only worth keeping when it is a copy; an open chunk's run changes with every append anyway.
-    if (runs.length > 1) {
-      if (memo) this.combinedSamples -= memo.out.t.length;
-      this.combined.set(sid, { inputs: runs, out });
-      this.combinedSamples += out.t.length;
-      for (const [k, m] of this.combined) {
-        if (this.combinedSamples <= this.cacheSamples) break;
-        this.combined.delete(k);
-        this.combinedSamples -= m.out.t.length;
-      }
-    }
+    if (runs.length > 1) this.rememberCombined(sid, runs, out);
     return out;
   }
 
+  private rememberCombined(sid: number, inputs: Run[], out: Run): void {
+    const memo = this.combined.get(sid);
+    if (memo) {
+      this.combined.delete(sid);
+      this.combinedSamples -= memo.out.t.length;
+    }
+    this.combined.set(sid, { inputs, out });
+    this.combinedSamples += out.t.length;
+    for (const [k, m] of this.combined) {
+      if (this.combinedSamples <= this.cacheSamples) break;
+      this.combined.delete(k);
+      this.combinedSamples -= m.out.t.length;
+    }
+  }
+
   /**
-   * Decodes a series' stored chunks (ascending, as blocks hold them) straight into one pair of columns: no
-   * per-chunk arrays and no copy to join them. The decoding cache keeps views of each chunk's part.
+   * Cold read of one series: decodes its stored chunks (ascending, as blocks hold them) and then its in-memory XOR
+   * chunks straight into one pair of columns, with no per-chunk arrays and no copy to join them. The caches keep
+   * views of each chunk's part, and the memo the joined columns, so the next (warm) read of the same chunks gets
+   * these very columns back. The writer's uncompressed head and late samples (`extra`) are merged on top.
    */
-  private decodeStored(sid: number, stored: ReadonlyArray<{ rec: Uint8Array; h: ChunkHeader }>): Run {
+  private decodeAll(sid: number, stored: ReadonlyArray<{ rec: Uint8Array; h: ChunkHeader }>, inMemory: readonly Uint8Array[], extra: Run[]): Run {
+    const counts = inMemory.map((x) => chunkSampleCount(x));
     let total = 0;
     for (const { h } of stored) total += h.count;
+    for (const n of counts) total += n;
     const t = new Float64Array(total);
     const v = new Float64Array(total);
+    const parts: Run[] = [];
     let at = 0;
     let ordered = true;
-    for (let j = 0; j < stored.length; j++) {
-      const { rec, h } = stored[j];
-      if (j > 0 && h.mint <= stored[j - 1].h.maxt) ordered = false;
+    let last = -Infinity;
+    const place = (n: number): Run => {
+      const part = { t: t.subarray(at, at + n), v: v.subarray(at, at + n) };
+      if (n > 0) {
+        if (t[at] <= last) ordered = false;
+        last = t[at + n - 1];
+      }
+      at += n;
+      parts.push(part);
+      return part;
+    };
+    for (const { rec, h } of stored) {
       decodeXorInto(h.xor, t, v, at);
-      this.cache.remember(sid, rec, h, { t: t.subarray(at, at + h.count), v: v.subarray(at, at + h.count) });
-      at += h.count;
+      this.cache.remember(sid, rec, h, place(h.count));
     }
-    if (ordered) return { t, v };
-    // Overlapping stored chunks do not occur, but a merged view stays correct if they ever do.
-    const parts: Run[] = [];
-    at = 0;
-    for (const { h } of stored) {
-      parts.push({ t: t.subarray(at, at + h.count), v: v.subarray(at, at + h.count) });
-      at += h.count;
-    }
-    return combineRuns(parts);
+    inMemory.forEach((xor, j) => {
+      decodeXorInto(xor, t, v, at);
+      this.memoryDecoded.set(xor, place(counts[j]));
+      this.memoryDecodes++;
+    });
+    // Overlapping chunks (late samples merged into the open region) take the general path.
+    const joined = ordered ? { t, v } : combineRuns(parts);
+    if (extra.length > 0) return combineRuns([joined, ...extra]);
+    if (parts.length > 1) this.rememberCombined(sid, parts, joined);
+    return joined;
   }
 
   /** A block's directory, parsed once per block record object. */
@@ -624,17 +669,6 @@ export class TsdbCore {
     let d = this.directories.get(block);
     if (!d) this.directories.set(block, (d = readBlockDirectory(block)));
     return d;
-  }
-
-  /** Samples of an XOR chunk held in memory (the head's or the replica's), decoded once per chunk object. */
-  private decodeMemory(xor: Uint8Array): Run {
-    let r = this.memoryDecoded.get(xor);
-    if (!r) {
-      r = decodeXorColumns(xor);
-      this.memoryDecoded.set(xor, r);
-      this.memoryDecodes++;
-    } else this.memoryHits++;
-    return r;
   }
 
   /** Label sets of the matching series, in Prometheus order. */

@@ -4,7 +4,7 @@ import { compareLabels, labelsKey, METRIC_NAME, type Labels } from '../../../sha
 import type { LabelMatcher } from '../../../shared/promql/ast.ts';
 import { sealRun } from './head.ts';
 import { CHUNK_RANGE_MS } from './layout.ts';
-import { familyFor, familyLines, sampleLines, type FamilyHeader } from './openmetrics.ts';
+import { allowsExemplars, familyFor, familyLines, sampleLines, type FamilyHeader, type LineExemplar } from './openmetrics.ts';
 import type { TsdbStore } from './tsdb.ts';
 import type { MetricMetadata } from './types.ts';
 
@@ -33,9 +33,13 @@ async function perMetric(store: TsdbStore, matchers: LabelMatcher[]): Promise<Ar
 
 /**
  * OpenMetrics text (families contiguous, series-major, timestamps in seconds, `# EOF` last), yielded one metric at
- * a time so a large store is never held as one string. Stale markers are not representable and are left out.
+ * a time so a large store is never held as one string. Exemplars of counter `_total` and histogram `_bucket`
+ * series are written on the first sample at or after their time (one per line: where several fall between two
+ * samples only the newest is written). Stale markers cannot be represented in OpenMetrics and are left out, as are
+ * exemplars of other series: the binary snapshot (exportSnapshot) is the lossless format. `report`, when given,
+ * receives how many exemplars could not be written.
  */
-export async function* exportOpenMetrics(store: TsdbStore, sel: ExportSelection = {}): AsyncGenerator<string> {
+export async function* exportOpenMetrics(store: TsdbStore, sel: ExportSelection = {}, report?: { droppedExemplars: number }): AsyncGenerator<string> {
   const { matchers, start, end } = bounds(sel);
   const meta = await metadataMap(store);
   const byFamily = new Map<string, { header: FamilyHeader; metrics: Array<[string, LabelMatcher[]]> }>();
@@ -48,9 +52,24 @@ export async function* exportOpenMetrics(store: TsdbStore, sel: ExportSelection 
   for (const family of [...byFamily.keys()].sort()) {
     const f = byFamily.get(family)!;
     yield familyLines(f.header);
-    for (const [, ms] of f.metrics) {
+    for (const [name, ms] of f.metrics) {
+      const exemplars = new Map<string, LineExemplar[]>();
+      const dropped = { count: 0 };
+      for (const e of await store.exemplars(ms, start, end)) {
+        const list = e.exemplars.map((x) => ({ labels: x.labels, value: x.value, ts: x.timestamp }));
+        if (allowsExemplars(name, f.header)) exemplars.set(labelsKey(e.seriesLabels), list);
+        else dropped.count += list.length;
+      }
       let text = '';
-      for (const s of await store.select(ms, { start, end })) text += sampleLines(s.labels, s.t, s.v instanceof Float64Array ? s.v : Float64Array.from(s.v));
+      for (const s of await store.select(ms, { start, end })) {
+        const v = s.v instanceof Float64Array ? s.v : Float64Array.from(s.v);
+        const ex = exemplars.get(labelsKey(s.labels)) ?? [];
+        text += sampleLines(s.labels, s.t, v, ex, dropped);
+        exemplars.delete(labelsKey(s.labels));
+      }
+      // Exemplars of series without samples in the range have no line to ride on.
+      for (const list of exemplars.values()) dropped.count += list.length;
+      if (report) report.droppedExemplars += dropped.count;
       if (text !== '') yield text;
     }
   }

@@ -28,6 +28,9 @@ export function bucketList(table: BucketTable): MetaRecord['buckets'] {
   return [...table].sort((a, b) => a[0] - b[0]).map(([start, s]) => [start, s.bytes, s.samples, s.chunks]);
 }
 
+/** Exemplars kept per series; older ones are deleted as new ones arrive (retention deletes them by time too). */
+export const MAX_EXEMPLARS_PER_SERIES = 64;
+
 const STORES = ['meta', 'series', 'postings', 'blocks', 'wal', 'metadata', 'exemplars', 'lastseen'] as const;
 type Stores = typeof STORES;
 type BlockStore = IDBPObjectStore<TsdbSchema, Stores, 'blocks', 'readwrite'>;
@@ -196,10 +199,35 @@ export async function writeFlush(db: TsdbDatabase, set: FlushSet, expectedGen: n
     }
     if (set.exemplars.length > 0) {
       const store = tx.objectStore('exemplars');
-      for (const x of set.exemplars) {
-        writes.push(store.put({ labels: x.labels, value: x.value }, [x.sid, x.ts]));
-        meta.extraBytes += keySize([x.sid, x.ts]) + valueSize({ labels: x.labels, value: x.value });
+      // The last of several at one (series, time) wins, as does a new one over a stored one (whose size is taken back).
+      const latest = new Map<string, (typeof set.exemplars)[number]>();
+      for (const x of set.exemplars) latest.set(`${x.sid}:${x.ts}`, x);
+      const list = [...latest.values()];
+      const old = await Promise.all(list.map((x) => store.get([x.sid, x.ts])));
+      const sids = new Set<number>();
+      list.forEach((x, i) => {
+        const key: [number, number] = [x.sid, x.ts];
+        const value = { labels: x.labels, value: x.value };
+        const prev = old[i];
+        if (prev) {
+          meta.extraBytes -= keySize(key) + valueSize(prev);
+          meta.exemplars--;
+        }
+        writes.push(store.put(value, key));
+        meta.extraBytes += keySize(key) + valueSize(value);
         meta.exemplars++;
+        sids.add(x.sid);
+      });
+      // Bounded: each series keeps its newest MAX_EXEMPLARS_PER_SERIES (requests run in order, so the count sees the puts).
+      for (const sid of sids) {
+        const all = IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]);
+        const n = await store.count(all);
+        if (n <= MAX_EXEMPLARS_PER_SERIES) continue;
+        const excess = await store.getAll(all, n - MAX_EXEMPLARS_PER_SERIES);
+        const keys = await store.getAllKeys(all, n - MAX_EXEMPLARS_PER_SERIES);
+        keys.forEach((k, i) => (meta.extraBytes -= keySize(k) + valueSize(excess[i])));
+        meta.exemplars -= keys.length;
+        writes.push(store.delete(IDBKeyRange.bound([sid, -Infinity], keys[keys.length - 1])));
       }
     }
 

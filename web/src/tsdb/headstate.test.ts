@@ -302,7 +302,8 @@ describe('flush planning', () => {
     expect(flushReason({ batches: 1, samples: 10, since: 1000 }, 1000 + p.maxDelayMs, p)).toBe('age');
     expect(flushReason({ batches: p.maxBatches, samples: 10, since: 1000 }, 1000, p)).toBe('batches');
     expect(flushReason({ batches: 1, samples: p.maxSamples, since: 1000 }, 1000, p)).toBe('samples');
-    expect(flushDelay({ batches: 1, samples: 1, since: 1000 }, 3000, p)).toBe(p.maxDelayMs - 2000);
+    expect(flushDelay({ batches: 1, samples: 1, since: 1000 }, 1300, p)).toBe(p.maxDelayMs - 300);
+    expect(flushDelay({ batches: 1, samples: 1, since: 1000 }, 1000 + p.maxDelayMs + 5, p)).toBe(0);
   });
 
   it('checkpoints the WAL after many deltas, or once they outweigh the region', () => {

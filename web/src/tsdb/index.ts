@@ -9,6 +9,7 @@ export { requestPersistence, storageEstimate } from './storage.ts';
 export {
   DEFAULT_FLUSH_POLICY,
   DEFAULT_RETENTION,
+  STUDIO_FLUSH_POLICY,
   type CheckReport,
   type ExemplarAppend,
   type ExemplarSeries,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOpenMetrics } from '../../../shared/exposition/index.ts';
 import { STALE_NAN } from '../../../shared/model/stale.ts';
-import { familyFor, familyLines, formatSeconds, sampleLines, seriesText } from './openmetrics.ts';
+import { allowsExemplars, familyFor, familyLines, formatSeconds, sampleLines, seriesText } from './openmetrics.ts';
 import type { MetricMetadata } from './types.ts';
 
 const meta = new Map<string, MetricMetadata>([
@@ -62,5 +62,46 @@ describe('OpenMetrics export helpers', () => {
       ['http_requests', 'counter', 'Requests.'],
       ['rpc_duration_seconds', 'histogram', 'Latency.'],
     ]);
+  });
+
+  it('writes exemplars on counter and bucket samples at or after their time, and the parser reads them back', () => {
+    const counter = familyFor('http_requests_total', meta);
+    const bucket = familyFor('rpc_duration_seconds_bucket', meta);
+    expect(allowsExemplars('http_requests_total', counter)).toBe(true);
+    expect(allowsExemplars('rpc_duration_seconds_bucket', bucket)).toBe(true);
+    expect(allowsExemplars('rpc_duration_seconds_count', familyFor('rpc_duration_seconds_count', meta))).toBe(false);
+    expect(allowsExemplars('temp', familyFor('temp', meta))).toBe(false);
+    const v = Float64Array.of(1, 2, 3, 4);
+    v[1] = STALE_NAN;
+    const dropped = { count: 0 };
+    const text =
+      familyLines(counter) +
+      sampleLines({ __name__: 'http_requests_total' }, [1000, 2000, 3000, 4000], v, [
+        // 1500: the stale sample at 2000 is not written, so it rides on 3000 ... together with 2500, which wins.
+        { labels: { trace_id: 'a' }, value: 0.5, ts: 1500 },
+        { labels: { trace_id: 'b' }, value: 0.25, ts: 2500 },
+        { labels: { trace_id: 'c' }, value: 1, ts: 4000 },
+        { labels: { trace_id: 'late' }, value: 9, ts: 4500 },
+        ], dropped) +
+      familyLines(bucket) +
+      sampleLines({ __name__: 'rpc_duration_seconds_bucket', le: '+Inf' }, [1000], Float64Array.of(3), [{ labels: { 'x y': 'q"' }, value: 0.125, ts: 1000 }], dropped) +
+      '# EOF\n';
+    expect(dropped.count).toBe(2);
+    expect(text).toContain('http_requests_total 3.0 3 # {trace_id="b"} 0.25 2.5\n');
+    const r = parseOpenMetrics(text);
+    const got = Array.from({ length: r.length }, (_, i) => r.sample(i)).map((s) => [s.name, s.timestampMs, s.exemplar && { ...s.exemplar, labels: [...s.exemplar.labels] }]);
+    expect(got).toEqual([
+      ['http_requests_total', 1000, undefined],
+      ['http_requests_total', 3000, { labels: ['trace_id', 'b'], value: 0.25, timestampMs: 2500 }],
+      ['http_requests_total', 4000, { labels: ['trace_id', 'c'], value: 1, timestampMs: 4000 }],
+      ['rpc_duration_seconds_bucket', 1000, { labels: ['x y', 'q"'], value: 0.125, timestampMs: 1000 }],
+    ]);
+  });
+
+  it('leaves out an exemplar whose labels exceed the 128-character limit', () => {
+    const dropped = { count: 0 };
+    const line = sampleLines({ __name__: 'http_requests_total' }, [1000], Float64Array.of(1), [{ labels: { trace_id: 'x'.repeat(130) }, value: 1, ts: 1000 }], dropped);
+    expect(line).toBe('http_requests_total 1.0 1\n');
+    expect(dropped.count).toBe(1);
   });
 });

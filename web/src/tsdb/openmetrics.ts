@@ -1,5 +1,6 @@
-// OpenMetrics text for exports: family resolution from stored metadata, escaping, timestamps in seconds (pure).
+// OpenMetrics text for exports: family resolution from stored metadata, escaping, timestamps in seconds, exemplars (pure).
 import { formatOpenMetricsFloat } from '../../../shared/exposition/index.ts';
+import { exemplarFits } from '../../../shared/exposition/om-strict.ts';
 import { METRIC_NAME, sortedNames, type Labels } from '../../../shared/model/labels.ts';
 import type { MetricMetadata } from './types.ts';
 
@@ -87,18 +88,60 @@ export function familyLines(h: FamilyHeader): string {
   return out;
 }
 
+/** An exemplar to write after a sample line: its labels, value and time (Unix ms). */
+export interface LineExemplar {
+  labels: Labels;
+  value: number;
+  ts: number;
+}
+
+/** Whether OpenMetrics lets samples of `name` in family `h` carry exemplars (counter _total, histogram _bucket). */
+export function allowsExemplars(name: string, h: FamilyHeader): boolean {
+  if (h.type === 'counter') return name === `${h.family}_total`;
+  if (h.type === 'histogram' || h.type === 'gaugehistogram') return name === `${h.family}_bucket`;
+  return false;
+}
+
+/** ` # {labels} value timestamp`, or null when the labels exceed OpenMetrics's 128-character limit. */
+function exemplarText(x: LineExemplar): string | null {
+  const flat: string[] = [];
+  const parts: string[] = [];
+  for (const n of sortedNames(x.labels)) {
+    flat.push(n, x.labels[n]);
+    parts.push(`${LEGACY_LABEL.test(n) ? n : `"${escapeValue(n)}"`}="${escapeValue(x.labels[n])}"`);
+  }
+  if (!exemplarFits(flat)) return null;
+  return ` # {${parts.join(',')}} ${formatOpenMetricsFloat(x.value)} ${formatSeconds(x.ts)}`;
+}
+
 /**
  * One series' sample lines. Stale markers are left out: OpenMetrics has no way to write them (a NaN would come
  * back as a real NaN value); the binary snapshot keeps them. They are recognised by their bits through an
  * integer view, which optimised code cannot alter (see shared/chunk/xordecode.ts).
+ *
+ * Exemplars (ascending by time; pass them only where allowsExemplars) ride on the first written sample at or after
+ * their time, one per line as OpenMetrics allows; `dropped` counts those that found no line or do not fit.
  */
-export function sampleLines(labels: Labels, t: ArrayLike<number>, v: Float64Array): string {
+export function sampleLines(labels: Labels, t: ArrayLike<number>, v: Float64Array, exemplars: readonly LineExemplar[] = [], dropped = { count: 0 }): string {
   const prefix = seriesText(labels) + ' ';
   const bits = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
   let out = '';
+  let x = 0;
   for (let i = 0; i < t.length; i++) {
     if (bits[2 * i + 1] === 0x7ff00000 && bits[2 * i] === 2) continue;
-    out += prefix + formatOpenMetricsFloat(v[i]) + ' ' + formatSeconds(t[i]) + '\n';
+    out += prefix + formatOpenMetricsFloat(v[i]) + ' ' + formatSeconds(t[i]);
+    // Exemplars older than this sample that found no earlier line are lost (only one fits per line).
+    while (x < exemplars.length && exemplars[x].ts <= t[i]) {
+      const text = x + 1 < exemplars.length && exemplars[x + 1].ts <= t[i] ? null : exemplarText(exemplars[x]);
+      x++;
+      if (text === null) dropped.count++;
+      else {
+        out += text;
+        break;
+      }
+    }
+    out += '\n';
   }
+  dropped.count += exemplars.length - x;
   return out;
 }

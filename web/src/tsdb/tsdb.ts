@@ -18,7 +18,7 @@ import type {
 
 /**
  * The SampleStore port plus what the studio needs beyond it. appendBatch accepts a batch into memory and makes it
- * durable within the flush policy (at most ~5 s later, sooner under load); position() is where the stream resumes
+ * durable within the flush policy (about 1 s later by default, sooner under load); position() is where the stream resumes
  * (the last accepted batch; after a reload, the last durable one), durablePosition() the last durable batch.
  */
 export interface TsdbStore extends SampleStore {

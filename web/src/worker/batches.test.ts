@@ -1,9 +1,9 @@
-// Unit tests for BatchCollector (interning, grouping, ordering, stale markers) and the backoff/URL helpers.
+// Unit tests for BatchCollector (interning, grouping, ordering, stale markers, metadata, exemplars) and the backoff/URL helpers.
 import { describe, expect, it } from 'vitest';
 import { isStaleMarker } from '../../../shared/model/stale.ts';
 import type { BatchMessage } from '../../../shared/stream/protocol.ts';
 import { backoffDelay, streamUrl } from './backoff.ts';
-import { BatchCollector } from './batches.ts';
+import { BatchCollector, MAX_EXEMPLARS_PER_TAKE } from './batches.ts';
 
 const up = { __name__: 'up', job: 'g' };
 const dur = { __name__: 'scrape_duration_seconds', job: 'g' };
@@ -45,6 +45,62 @@ describe('BatchCollector', () => {
     const [s] = c.take()!.batch.series;
     expect(Array.from(s.t)).toEqual([1000, 3000]);
     expect(Array.from(s.v)).toEqual([10, 3]);
+  });
+
+  it('carries metadata per family (latest wins) and exemplars with their series, to the next take only', () => {
+    const c = new BatchCollector('e1');
+    const hist = { __name__: 'req_seconds_bucket', le: '0.5' };
+    c.add({
+      type: 'batch',
+      seq: 1,
+      defs: [[1, up], [2, hist]],
+      ids: [1, 2],
+      ts: [1000, 1001],
+      vals: [1, 7],
+      meta: [['up', { type: 'gauge', help: 'old help', unit: '' }], ['req_seconds', { type: 'histogram', help: 'Latency.', unit: 'seconds' }]],
+      exemplars: [[2, { trace_id: 'abc' }, 0.31, null]],
+    });
+    c.add({
+      type: 'batch',
+      seq: 2,
+      ids: [1, 2],
+      ts: 2000,
+      vals: [1, 9],
+      meta: [['up', { type: 'gauge', help: 'Target health.', unit: '' }]],
+      exemplars: [[2, { trace_id: 'def' }, '+Inf', 1990]],
+    });
+    const { batch } = c.take()!;
+    expect(batch.meta).toEqual([
+      ['req_seconds', { type: 'histogram', help: 'Latency.', unit: 'seconds' }],
+      ['up', { type: 'gauge', help: 'Target health.', unit: '' }],
+    ]);
+    // An exemplar without its own time takes its series' sample time in that batch.
+    expect(batch.exemplars).toEqual([
+      { series: hist, labels: { trace_id: 'abc' }, value: 0.31, ts: 1001 },
+      { series: hist, labels: { trace_id: 'def' }, value: Infinity, ts: 1990 },
+    ]);
+    c.add({ type: 'batch', seq: 3, ids: [1], ts: 3000, vals: [1] });
+    const next = c.take()!.batch;
+    expect(next.meta).toBeUndefined();
+    expect(next.exemplars).toBeUndefined();
+  });
+
+  it('reports exemplars of undefined series or without any time, and keeps the newest when there are too many', () => {
+    const c = new BatchCollector('e1');
+    expect(
+      c.add({ type: 'batch', seq: 1, defs: [[1, up]], ids: [1], ts: 1000, vals: [1], exemplars: [[9, {}, 1, 5], [1, { a: 'b' }, 1, null]] }),
+    ).toEqual([
+      'batch 1: exemplar for series id 9, which was never defined on this connection',
+    ]);
+    expect(c.add({ type: 'batch', seq: 2, defs: [[2, dur]], ids: [1], ts: 2000, vals: [1], exemplars: [[2, {}, 1, null]] })).toEqual([
+      'batch 2: exemplar for series id 2 has no timestamp and no sample in the batch',
+    ]);
+    const many: Array<[number, Record<string, string>, number, number]> = [];
+    for (let i = 0; i < MAX_EXEMPLARS_PER_TAKE + 5; i++) many.push([1, {}, i, 10_000 + i]);
+    c.add({ type: 'batch', seq: 3, ids: [1], ts: 3000, vals: [1], exemplars: many });
+    const ex = c.take()!.batch.exemplars!;
+    expect(ex.length).toBe(MAX_EXEMPLARS_PER_TAKE);
+    expect(ex[ex.length - 1].value).toBe(MAX_EXEMPLARS_PER_TAKE + 4);
   });
 });
 

@@ -1,7 +1,12 @@
-// Turns decoded stream batches into store appends: resolves interned series ids and groups samples per series.
+// Turns decoded stream batches into store appends: resolves interned series ids, groups samples per series and
+// carries the batches' metric metadata (HELP/TYPE/UNIT per family) and exemplars along to the store.
 import { labelsKey, METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
-import { decodeValue, type BatchMessage } from '../../../shared/stream/protocol.ts';
-import type { AppendBatch, SeriesAppend } from '../store/sampleStore.ts';
+import { decodeValue, type BatchMessage, type MetricMetadata } from '../../../shared/stream/protocol.ts';
+import type { SeriesAppend } from '../store/sampleStore.ts';
+import type { ExemplarAppend, TsdbAppendBatch } from '../tsdb/types.ts';
+
+/** Exemplars carried per take(); a replay of many batches keeps the newest (the store bounds them per series too). */
+export const MAX_EXEMPLARS_PER_TAKE = 10_000;
 
 /** Grows a Float64Array by doubling; values go straight into typed memory so NaN payloads (stale markers) survive. */
 class F64Builder {
@@ -54,6 +59,8 @@ export class BatchCollector {
   private samples = 0;
   private minT = Infinity;
   private maxT = -Infinity;
+  private meta = new Map<string, MetricMetadata>();
+  private exemplars: ExemplarAppend[] = [];
 
   constructor(readonly epoch: string) {}
 
@@ -87,6 +94,26 @@ export class BatchCollector {
       if (t < this.minT) this.minT = t;
       if (t > this.maxT) this.maxT = t;
     }
+    for (const [family, m] of msg.meta ?? []) {
+      // Later batches win: metadata is sent when a family is first seen or changes.
+      this.meta.delete(family);
+      this.meta.set(family, m);
+    }
+    for (const [id, labels, value, ts] of msg.exemplars ?? []) {
+      const series = this.labelsById.get(id);
+      if (series === undefined) {
+        problems.push(`batch ${msg.seq}: exemplar for series id ${id}, which was never defined on this connection`);
+        continue;
+      }
+      // Without its own timestamp an exemplar belongs to its series' sample in this batch.
+      const at = ts ?? sampleTime(msg, id);
+      if (at === null) {
+        problems.push(`batch ${msg.seq}: exemplar for series id ${id} has no timestamp and no sample in the batch`);
+        continue;
+      }
+      this.exemplars.push({ series, labels, value: decodeValue(value), ts: at });
+    }
+    if (this.exemplars.length > MAX_EXEMPLARS_PER_TAKE) this.exemplars.splice(0, this.exemplars.length - MAX_EXEMPLARS_PER_TAKE);
     this.lastSeq = msg.seq;
     return problems;
   }
@@ -97,7 +124,7 @@ export class BatchCollector {
   }
 
   /** The collected append (null when nothing was added) and its summary; resets the collector. */
-  take(): { batch: AppendBatch; summary: BatchSummary } | null {
+  take(): { batch: TsdbAppendBatch; summary: BatchSummary } | null {
     if (this.lastSeq < 0) return null;
     const series: SeriesAppend[] = [];
     const names = new Set<string>();
@@ -105,17 +132,29 @@ export class BatchCollector {
       series.push(p.sorted ? { labels: p.labels, t: p.t.build(), v: p.v.build() } : sortedAppend(p));
       names.add(p.labels[METRIC_NAME] ?? '');
     }
+    const batch: TsdbAppendBatch = { epoch: this.epoch, seq: this.lastSeq, series };
+    if (this.meta.size > 0) batch.meta = [...this.meta];
+    if (this.exemplars.length > 0) batch.exemplars = this.exemplars;
     const out = {
-      batch: { epoch: this.epoch, seq: this.lastSeq, series },
+      batch,
       summary: { samples: this.samples, names: [...names].sort(), minT: this.minT, maxT: this.maxT },
     };
     this.pending = new Map();
+    this.meta = new Map();
+    this.exemplars = [];
     this.lastSeq = -1;
     this.samples = 0;
     this.minT = Infinity;
     this.maxT = -Infinity;
     return out;
   }
+}
+
+/** The time of series `id`'s first sample in the batch, or null when it has none there. */
+function sampleTime(msg: BatchMessage, id: number): number | null {
+  const i = msg.ids.indexOf(id);
+  if (i < 0) return null;
+  return typeof msg.ts === 'number' ? msg.ts : msg.ts[i];
 }
 
 /** Sorts one series' samples by time; for a repeated timestamp the later sample wins. */

@@ -1,6 +1,6 @@
 // The studio's data worker: owns the gateway stream and the IndexedDB store, answers queries from the UI thread.
 import { compileMatcher, type LabelMatcher } from '../../../shared/promql/ast.ts';
-import { openTsdb } from '../tsdb/index.ts';
+import { openTsdb, STUDIO_FLUSH_POLICY } from '../tsdb/index.ts';
 import type { SampleStore } from '../store/sampleStore.ts';
 import { createEngine } from '../../../shared/promql/engine/index.ts';
 import { QueryCanceled, QueryProblem, explainCounts, labelNamesOf, metricSummaries, runInstant, runQuery, storageReport, type StoreExtras } from './query.ts';
@@ -20,9 +20,12 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
-// The streamer already gathers each network read into one append, so each append is flushed at once (maxBatches 1):
-// what the UI shows as stored is durable. The TSDB posts a DataChange-shaped notice on DATA_CHANNEL after each flush.
-const storeReady: Promise<SampleStore> = openTsdb({ broadcastChannel: DATA_CHANNEL, flush: { maxBatches: 1 } });
+// Group commit (STUDIO_FLUSH_POLICY): every append starts a flush without waiting for it; while one flush writes,
+// later appends gather into the next. Queries in this worker see accepted samples at once (they read the head). A
+// tab that dies loses only what was accepted after the last committed flush (the write in progress and what queued
+// behind it; the 1 s maxDelayMs is the backstop), and the next tab resumes from the durable position, so the
+// gateway replays it. The TSDB posts a DataChange-shaped notice on DATA_CHANNEL after each flush, for the other tabs.
+const storeReady: Promise<SampleStore> = openTsdb({ broadcastChannel: DATA_CHANNEL, flush: STUDIO_FLUSH_POLICY });
 const engine = createEngine();
 const channel = new BroadcastChannel(DATA_CHANNEL);
 channel.onmessage = (e: MessageEvent<DataChange>) => post({ type: 'data-changed', change: e.data });
