@@ -2,7 +2,7 @@
 import type { AlertmanagerConfig, IntegrationConfig, ReceiverConfig } from '../../shared/alerting/notify/config.ts';
 import { labelSetString } from '../../shared/alerting/notify/dispatcher.ts';
 import { fingerprint } from '../../shared/alerting/notify/hash.ts';
-import { pagerdutyRequest, slackRequest, webhookRequest, type NotificationContext, type PayloadResult } from '../../shared/alerting/notify/payloads.ts';
+import { integrationRequest, type NotificationContext } from '../../shared/alerting/notify/payloads.ts';
 import { buildRouteTree, groupLabels, matchRoutes, routeKey, type Route } from '../../shared/alerting/notify/route.ts';
 import type { NotifyAlert } from '../../shared/alerting/notify/templating.ts';
 import type { HttpOutcome } from './http.ts';
@@ -52,16 +52,6 @@ function routeTo(root: Route, receiver: string): Route[] | undefined {
   return walk(root, []);
 }
 
-function buildPayload(integ: IntegrationConfig, ctx: NotificationContext, alerts: NotifyAlert[]): PayloadResult {
-  switch (integ.kind) {
-    case 'webhook':
-      return webhookRequest(integ, ctx, alerts);
-    case 'slack':
-      return slackRequest(integ, ctx, alerts);
-    case 'pagerduty':
-      return pagerdutyRequest(integ, ctx, alerts);
-  }
-}
 
 /**
  * Sends a sample firing alert to every integration of `receiver`: its labels satisfy the equality matchers of the
@@ -86,7 +76,7 @@ export async function sendTestNotification(
   const ctx: NotificationContext = { receiver: receiverName, groupKey: `${routeKey(route)}:${labelSetString(gl)}`, groupLabels: gl, externalURL: opts.externalURL };
   const results = await Promise.all(
     receiver.integrations.map(async (integ, index): Promise<TestIntegrationResult> => {
-      const built = buildPayload(integ, ctx, [alert]);
+      const built = integrationRequest(integ, ctx, [alert]);
       const destination = redactURL(integ.kind === 'slack' ? integ.apiURL : integ.url);
       if (!built.ok) return { integration: integ.kind, index, destination, ok: false, error: built.error, durationMs: 0 };
       const res = await post(built.request.url, built.request.body, built.request.headers, integ);

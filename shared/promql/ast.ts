@@ -2,6 +2,28 @@
 
 import { compileRegex as compileRe2 } from '../model/re2.ts';
 
+/** Binary operator precedence, loosest first (Prometheus's grammar); `^` is right-associative. */
+export const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '</': 3,
+  '>/': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
+  '^': 6,
+};
+
 /** Half-open range of 0-based character offsets into the query string. */
 export interface PositionRange {
   start: number;

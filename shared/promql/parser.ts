@@ -1,5 +1,6 @@
 // PromQL parser: recursive descent over lexer tokens, following Prometheus 3.x grammar, precedence and type checks.
 import {
+  BINARY_PRECEDENCE,
   AGGREGATORS,
   type AggregateExpr,
   compileRegex,
@@ -65,26 +66,6 @@ export function parse(query: string, opts: ParseOptions = {}): Expr {
   }
 }
 
-const BINARY_PREC: Readonly<Record<string, number>> = {
-  or: 1,
-  and: 2,
-  unless: 2,
-  '==': 3,
-  '!=': 3,
-  '<': 3,
-  '<=': 3,
-  '>': 3,
-  '>=': 3,
-  '</': 3,
-  '>/': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-  atan2: 5,
-  '^': 6,
-};
 const POW_PREC = 6;
 const COMPARISON_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const SET_OPS = new Set(['and', 'or', 'unless']);
@@ -214,7 +195,7 @@ class Parser {
       const t = this.peek();
       if (t.kind !== 'OPERATOR') break;
       const op = t.word as string;
-      const prec = BINARY_PREC[op];
+      const prec = BINARY_PRECEDENCE[op];
       if (prec === undefined || prec < minPrec) break;
       this.next();
       const mods = this.parseBinModifiers();

@@ -1,31 +1,12 @@
 // PromQL printer: one-line canonical form that re-parses to the same tree, and a promtool-style multi-line prettifier.
 import type { AggregateExpr, BinaryExpr, DurationExpr, Expr, LabelMatcher, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
+import { BINARY_PRECEDENCE } from './ast.ts';
 import { formatDuration } from './durations.ts';
 import { quoteString } from './lexer.ts';
 
 const LEGACY_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const LEGACY_METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-const PREC: Readonly<Record<string, number>> = {
-  or: 1,
-  and: 2,
-  unless: 2,
-  '==': 3,
-  '!=': 3,
-  '<': 3,
-  '<=': 3,
-  '>': 3,
-  '>=': 3,
-  '</': 3,
-  '>/': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-  atan2: 5,
-  '^': 6,
-};
 const DURATION_PREC: Readonly<Record<string, number>> = { '+': 1, '-': 1, '*': 2, '/': 2, '%': 2, '^': 3 };
 
 /** Prints an expression on one line, Prometheus-style; the output parses back to the same tree. */
@@ -223,9 +204,9 @@ function subquerySuffix(sq: SubqueryExpr): string {
 }
 
 function binarySideNeedsParens(parent: BinaryExpr, child: Expr, side: 'lhs' | 'rhs', text: string): boolean {
-  const p = PREC[parent.op];
+  const p = BINARY_PRECEDENCE[parent.op];
   if (child.type === 'BinaryExpr') {
-    const cp = PREC[child.op];
+    const cp = BINARY_PRECEDENCE[child.op];
     const rightAssoc = parent.op === '^';
     if (cp < p || (cp === p && (side === 'rhs') !== rightAssoc)) return true;
   }

@@ -6,7 +6,7 @@ import { parseRFC3339 } from '../time.ts';
 import type { AlertmanagerConfig, IntegrationConfig, ReceiverConfig } from './config.ts';
 import { fingerprint } from './hash.ts';
 import { inhibitedBy, type InhibitCandidate } from './inhibit.ts';
-import { pagerdutyRequest, slackRequest, webhookRequest, type NotificationContext, type OutgoingRequest, type PayloadResult } from './payloads.ts';
+import { integrationRequest, type NotificationContext, type OutgoingRequest } from './payloads.ts';
 import type { NotifyAlert } from './templating.ts';
 import { buildRouteTree, groupLabels, matchRoutes, routeID, routeKey, type Route } from './route.ts';
 import { silencedBy, silenceState, validateSilence, type Silence } from './silence.ts';
@@ -318,7 +318,7 @@ export class Dispatcher {
         }
         const id = `n${++this.seq}`;
         const ctx: NotificationContext = { receiver: receiver.name, groupKey: g.key, groupLabels: g.labels, externalURL: this.externalURL };
-        const built = buildPayload(integ, ctx, toSend);
+        const built = integrationRequest(integ, ctx, toSend);
         const n: Notification = { id, receiver: receiver.name, integration: integ.kind, integrationIndex: index, groupKey: g.key, groupLabels: { ...g.labels }, alerts: toSend, createdAt: now };
         if (built.ok) {
           n.request = built.request;
@@ -384,14 +384,4 @@ export class Dispatcher {
   }
 }
 
-function buildPayload(integ: IntegrationConfig, ctx: NotificationContext, alerts: NotifyAlert[]): PayloadResult {
-  switch (integ.kind) {
-    case 'webhook':
-      return webhookRequest(integ, ctx, alerts);
-    case 'slack':
-      return slackRequest(integ, ctx, alerts);
-    case 'pagerduty':
-      return pagerdutyRequest(integ, ctx, alerts);
-  }
-}
 

@@ -1,6 +1,6 @@
 // Request bodies exactly as Alertmanager sends them: webhook (version 4), Slack incoming webhook, PagerDuty Events API v2.
 import { formatRFC3339 } from '../time.ts';
-import type { PagerDutyConfig, SlackConfig, WebhookConfig } from './config.ts';
+import type { IntegrationConfig, PagerDutyConfig, SlackConfig, WebhookConfig } from './config.ts';
 import { goJSONEncode, sortedMap } from './gojson.ts';
 import { sha256Hex } from './hash.ts';
 import { buildTemplateData, executeNotificationTemplate, type NotifyAlert, type TemplateData } from './templating.ts';
@@ -58,7 +58,7 @@ function dataJSON(d: TemplateData): Record<string, unknown> {
 }
 
 /** Expands notification templates, keeping the first error (the message is then not sent, as in Alertmanager). */
-function firstErrorTemplater(data: ReturnType<typeof buildTemplateData>): { expand: (text: string) => string; error: string | undefined } {
+function firstErrorTemplater(data: TemplateData): { expand: (text: string) => string; error: string | undefined } {
   const state: { expand: (text: string) => string; error: string | undefined } = {
     error: undefined,
     expand: (text) => {
@@ -140,4 +140,16 @@ export function pagerdutyRequest(cfg: PagerDutyConfig, ctx: NotificationContext,
   };
   if (templater.error !== undefined) return { ok: false, error: `failed to template PagerDuty v2 message: ${templater.error}` };
   return { ok: true, request: { url: cfg.url, body: goJSONEncode(msg), headers: { ...JSON_HEADERS } } };
+}
+
+/** The request one receiver integration sends for a notification. */
+export function integrationRequest(integ: IntegrationConfig, ctx: NotificationContext, alerts: NotifyAlert[]): PayloadResult {
+  switch (integ.kind) {
+    case 'webhook':
+      return webhookRequest(integ, ctx, alerts);
+    case 'slack':
+      return slackRequest(integ, ctx, alerts);
+    case 'pagerduty':
+      return pagerdutyRequest(integ, ctx, alerts);
+  }
 }
