@@ -13,6 +13,7 @@ import { security, type SecurityOptions } from './api/security.ts';
 import { lastScrapeJSON, targetsJSON } from './api/targets.ts';
 import type { LastScrape } from './scrape/manager.ts';
 import { openStream } from './stream/connection.ts';
+import { dashboardRoutes, type DashboardFiles } from './dashboards/routes.ts';
 
 /** Outcome of a configuration reload: the errors that kept the old configuration in force. */
 export interface ReloadResult {
@@ -55,6 +56,8 @@ export interface AppDeps {
   staticFiles?: MiddlewareHandler;
   /** More API routes (rules, alerts, silences: gateway/rules/system.ts), mounted before the API catch-all. */
   routes?: Hono;
+  /** --dashboards DIR: the provisioned dashboards' files, read per request; absent = none (the routes answer 404). */
+  dashboards?: DashboardFiles;
 }
 
 const API_ROUTES = new Set([
@@ -76,6 +79,7 @@ const API_ROUTES = new Set([
   '/api/v1/status/flags',
   '/-/healthy',
   '/-/ready',
+  '/api/v1/dashboards',
 ]);
 
 /** Builds the Hono app over its dependencies. */
@@ -90,9 +94,11 @@ export function createApp(deps: AppDeps): Hono {
       ? path
       : path.startsWith('/api/v1/label/')
         ? '/api/v1/label/:name/values'
-        : path.startsWith('/api/')
-          ? '/api/other'
-          : '/static';
+        : path.startsWith('/api/v1/dashboards/')
+          ? '/api/v1/dashboards/:uid'
+          : path.startsWith('/api/')
+            ? '/api/other'
+            : '/static';
     metrics.httpRequests.inc([handler, String(c.res.status)]);
   });
   app.use('*', security(deps.security ?? {}));
@@ -187,6 +193,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   if (deps.routes) app.route('/', deps.routes);
+  if (deps.dashboards) app.route('/', dashboardRoutes(deps.dashboards));
   app.all('/api/*', (c) => c.json(failure('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), statusFor('not_found')));
   if (deps.staticFiles) app.use('*', deps.staticFiles);
   return app;

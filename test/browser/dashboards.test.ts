@@ -1,5 +1,6 @@
 // Dashboards in Chromium against a real gateway: the built-in self-monitoring dashboard, a Grafana import, and first-frame time of 20 panels.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -59,6 +60,28 @@ function twentyPanels(): unknown {
   return { schemaVersion: 1, uid: 'twenty', title: 'Twenty panels', tags: [], time: { from: 'now-5m', to: 'now' }, refresh: '', timezone: 'browser', graphTooltip: 'default', variables: [], panels, rows: [] };
 }
 
+/** Files of the gateway's --dashboards folder: a Sightline dashboard and (in a subfolder) a Grafana one. */
+function provisionFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-provisioned-'));
+  mkdirSync(join(dir, 'grafana'));
+  const sightline = {
+    schemaVersion: 1,
+    uid: 'prov-fleet',
+    title: 'Provisioned fleet',
+    tags: ['ops'],
+    variables: [],
+    time: { from: 'now-5m', to: 'now' },
+    panels: [
+      { id: 1, type: 'stat', title: 'Series', gridPos: { x: 0, y: 0, w: 6, h: 8 }, targets: [{ refId: 'A', expr: 'count(demo_load)' }] },
+      { id: 2, type: 'timeseries', title: 'Load of h1', gridPos: { x: 6, y: 0, w: 18, h: 8 }, targets: [{ refId: 'A', expr: 'avg by (core) (demo_load{host="h1"})' }] },
+    ],
+  };
+  writeFileSync(join(dir, 'fleet.json'), JSON.stringify(sightline));
+  writeFileSync(join(dir, 'grafana', 'fleet-grafana.json'), JSON.stringify({ ...GRAFANA_FIXTURE, uid: 'prov-grafana', title: 'Provisioned Grafana fleet' }));
+  writeFileSync(join(dir, 'broken.json'), '{ not json');
+  return dir;
+}
+
 const poll = <T>(fn: () => T | Promise<T>, timeout = 30_000) => expect.poll(fn, { timeout, interval: 250 });
 
 /** Panels of the open dashboard whose last run returned series. */
@@ -84,8 +107,10 @@ describe('dashboards (Chromium + gateway)', () => {
   let browser: Browser;
   let exporter: Server;
   const problems: string[] = [];
+  let provisionDir: string;
 
   beforeAll(async () => {
+    provisionDir = provisionFolder();
     await ensureStudioBuilt();
     const port = await freePort();
     exporter = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(exporterText()));
@@ -102,7 +127,7 @@ describe('dashboards (Chromium + gateway)', () => {
       `      - targets: ['127.0.0.1:${port}']`,
       '',
     ].join('\n');
-    gw = await startGateway({ config });
+    gw = await startGateway({ config, extraArgs: ['--dashboards', provisionDir] });
     browser = await launchBrowser({ width: 1400, height: 1000 });
     mkdirSync(outputDir, { recursive: true });
   });
@@ -111,15 +136,15 @@ describe('dashboards (Chromium + gateway)', () => {
     await browser?.close();
     await gw?.stop();
     await new Promise((r) => exporter?.close(r));
+    if (provisionDir) rmSync(provisionDir, { recursive: true, force: true });
   });
 
   it('shows the built-in Gateway self-monitoring dashboard with data', async () => {
     onTestFailed(() => console.error(`gateway output:\n${gw.logs()}\n${problems.join('\n')}`));
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    // The test gateway has no provisioned dashboards: its 404 for them is expected, any other failed request is not.
-    page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/api/v1/dashboards') && problems.push(`HTTP ${r.status()} ${r.url()}`));
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('404 (Not Found)') && problems.push(`console: ${m.text()}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url()}`));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
 
     await page.goto(`${gw.url}/#/dashboards`);
     await poll(() => page.locator('[data-testid=dashboard-list]').innerText()).toContain('Gateway self-monitoring');
@@ -142,6 +167,35 @@ describe('dashboards (Chromium + gateway)', () => {
     await poll(() => panelsWithSeries(page), 30_000).toBeGreaterThanOrEqual(14);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(outputDir, 'dashboard.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('lists the gateway\'s provisioned dashboards (Sightline and Grafana files), renders one read-only and saves a copy', async () => {
+    const page = browser.context.pages()[0];
+    await page.goto(`${gw.url}/#/dashboards`);
+    const list = page.locator('[data-testid=dashboard-list]');
+    await poll(() => list.innerText()).toContain('Provisioned Grafana fleet');
+    const row = list.locator('li', { hasText: 'Provisioned fleet' }).first();
+    expect(await row.locator('[data-testid=dashboard-source]').innerText()).toMatch(/Provisioned\s*From the gateway\s*fleet\.json/);
+    expect(await list.locator('li', { hasText: 'Provisioned Grafana fleet' }).locator('[data-testid=dashboard-source]').innerText()).toContain('grafana/fleet-grafana.json');
+    // The broken file is reported, not fatal.
+    await poll(() => page.locator('.note').allInnerTexts()).toContainEqual(expect.stringContaining('broken.json not loaded'));
+    await row.getByRole('link', { name: 'Provisioned fleet' }).click();
+    await poll(() => page.url()).toContain('#/dashboards/prov-fleet');
+    await expect(page.locator('[data-testid=provisioned-badge]').innerText()).resolves.toMatch(/read-only/i);
+    // Refresh until the first scrapes are in the store (this test may run first).
+    await page.selectOption('select[aria-label="Auto refresh"]', '5s');
+    await poll(() => panelsWithSeries(page), 60_000).toBe(2);
+    await poll(() => page.locator('[data-testid=panel][data-title="Series"] [data-testid=stat-value]').innerText()).toBe('1000');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(outputDir, 'dashboard-provisioned.png'), fullPage: true });
+    // A copy is saved in this browser under a new uid and opens editable.
+    await page.locator('[data-testid=save-copy]').click();
+    await poll(() => page.url()).toContain('#/dashboards/prov-fleet-copy');
+    await poll(() => page.locator('[data-testid=dashboard] h1').innerText()).toBe('Provisioned fleet (copy)');
+    expect(await page.locator('[data-testid=provisioned-badge]').count()).toBe(0);
+    await page.goto(`${gw.url}/#/dashboards`);
+    await poll(() => list.locator('li', { hasText: 'Provisioned fleet (copy)' }).locator('[data-testid=dashboard-source]').innerText()).toContain('Saved in this browser');
     expect(problems).toEqual([]);
   });
 
