@@ -74,6 +74,8 @@ function provisionFolder(): string {
     panels: [
       { id: 1, type: 'stat', title: 'Series', gridPos: { x: 0, y: 0, w: 6, h: 8 }, targets: [{ refId: 'A', expr: 'count(demo_load)' }] },
       { id: 2, type: 'timeseries', title: 'Load of h1', gridPos: { x: 6, y: 0, w: 18, h: 8 }, targets: [{ refId: 'A', expr: 'avg by (core) (demo_load{host="h1"})' }] },
+      { id: 3, type: 'stat', title: 'Latency count', gridPos: { x: 0, y: 8, w: 12, h: 4 }, targets: [{ refId: 'A', expr: 'sum(demo_latency_seconds_count)' }] },
+      { id: 4, type: 'stat', title: 'Targets up', gridPos: { x: 12, y: 8, w: 12, h: 4 }, targets: [{ refId: 'A', expr: 'sum(up)' }] },
     ],
   };
   writeFileSync(join(dir, 'fleet.json'), JSON.stringify(sightline));
@@ -81,6 +83,22 @@ function provisionFolder(): string {
   writeFileSync(join(dir, 'broken.json'), '{ not json');
   return dir;
 }
+
+/** Alerting rules over the exporter's metrics: one firing on every load series, one pending on host h7, one never active. */
+const RULES = [
+  'groups:',
+  '  - name: demo',
+  '    rules:',
+  '      - alert: DemoLoadAny',
+  '        expr: demo_load > -1',
+  '        labels: { severity: page }',
+  '      - alert: DemoH7Slow',
+  '        expr: demo_load{host="h7"} > -1',
+  '        for: 1h',
+  '      - alert: DemoLatencyNegative',
+  '        expr: demo_latency_seconds_count < 0',
+  '',
+].join('\n');
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 30_000) => expect.poll(fn, { timeout, interval: 250 });
 
@@ -115,9 +133,13 @@ describe('dashboards (Chromium + gateway)', () => {
     const port = await freePort();
     exporter = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(exporterText()));
     await new Promise<void>((r) => exporter.listen(port, '127.0.0.1', r));
+    writeFileSync(join(provisionDir, '..', `${provisionDir.split('/').pop()}-rules.yml`), RULES);
     const config = [
       'global:',
       '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${provisionDir}-rules.yml`,
       'scrape_configs:',
       "  - job_name: 'sightline'",
       '    static_configs:',
@@ -137,6 +159,7 @@ describe('dashboards (Chromium + gateway)', () => {
     await gw?.stop();
     await new Promise((r) => exporter?.close(r));
     if (provisionDir) rmSync(provisionDir, { recursive: true, force: true });
+    if (provisionDir) rmSync(`${provisionDir}-rules.yml`, { force: true });
   });
 
   it('shows the built-in Gateway self-monitoring dashboard with data', async () => {
@@ -185,7 +208,7 @@ describe('dashboards (Chromium + gateway)', () => {
     await expect(page.locator('[data-testid=provisioned-badge]').innerText()).resolves.toMatch(/read-only/i);
     // Refresh until the first scrapes are in the store (this test may run first).
     await page.selectOption('select[aria-label="Auto refresh"]', '5s');
-    await poll(() => panelsWithSeries(page), 60_000).toBe(2);
+    await poll(() => panelsWithSeries(page), 60_000).toBe(4);
     await poll(() => page.locator('[data-testid=panel][data-title="Series"] [data-testid=stat-value]').innerText()).toBe('1000');
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(outputDir, 'dashboard-provisioned.png'), fullPage: true });
@@ -196,6 +219,34 @@ describe('dashboards (Chromium + gateway)', () => {
     expect(await page.locator('[data-testid=provisioned-badge]').count()).toBe(0);
     await page.goto(`${gw.url}/#/dashboards`);
     await poll(() => list.locator('li', { hasText: 'Provisioned fleet (copy)' }).locator('[data-testid=dashboard-source]').innerText()).toContain('Saved in this browser');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the alert state of rules matching a panel\'s metrics, with a tooltip listing the alerts', async () => {
+    const page = browser.context.pages()[0];
+    await page.goto(`${gw.url}/#/dashboards/prov-fleet`);
+    const badge = (title: string) => page.locator(`[data-testid=panel][data-title="${title}"] [data-testid=panel-alert]`);
+    // count(demo_load) selects h7 too: firing (DemoLoadAny) beats pending (DemoH7Slow).
+    await poll(() => badge('Series').getAttribute('data-state'), 60_000).toBe('firing');
+    expect(await badge('Series').innerText()).toMatch(/firing/i);
+    // host="h1" cannot overlap host="h7": only DemoLoadAny.
+    await poll(() => badge('Load of h1').getAttribute('data-state')).toBe('firing');
+    expect(await badge('Latency count').getAttribute('data-state')).toBe('ok');
+    expect(await badge('Targets up').count()).toBe(0);
+    await badge('Series').hover();
+    const tip = page.locator('[data-testid=panel][data-title="Series"] [data-testid=panel-alert-tip]');
+    await expect(tip.isVisible()).resolves.toBe(true);
+    const text = await tip.innerText();
+    expect(text).toMatch(/DemoLoadAny\s*firing/i);
+    expect(text).toMatch(/DemoH7Slow\s*pending/i);
+    expect(text).toContain('host="h7"');
+    expect(text).toContain('+'); // 1,000 firing alerts: the first few and a count of the rest
+    const tipH1 = await page.locator('[data-testid=panel][data-title="Load of h1"] [data-testid=panel-alert-tip]').innerHTML();
+    expect(tipH1).not.toContain('DemoH7Slow');
+    await page.screenshot({ path: join(outputDir, 'dashboard-alerts.png') });
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await page.screenshot({ path: join(outputDir, 'dashboard-alerts-dark.png') });
+    await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
     expect(problems).toEqual([]);
   });
 
