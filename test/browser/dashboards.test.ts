@@ -212,9 +212,14 @@ describe('dashboards (Chromium + gateway)', () => {
     await poll(() => page.locator('[data-testid=panel][data-title="Series"] [data-testid=stat-value]').innerText()).toBe('1000');
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(outputDir, 'dashboard-provisioned.png'), fullPage: true });
+    // Layout changes on a read-only dashboard wait for Save a copy, which keeps them.
+    await page.locator('[data-testid=grid-cell][data-key="4"]').focus();
+    await page.keyboard.press('Shift+ArrowLeft');
+    await poll(() => page.locator('[data-testid=layout-unsaved]').count()).toBe(1);
     // A copy is saved in this browser under a new uid and opens editable.
     await page.locator('[data-testid=save-copy]').click();
     await poll(() => page.url()).toContain('#/dashboards/prov-fleet-copy');
+    await poll(() => page.locator('[data-testid=grid-cell][data-key="4"]').getAttribute('data-grid')).toBe('12,8,11,4');
     await poll(() => page.locator('[data-testid=dashboard] h1').innerText()).toBe('Provisioned fleet (copy)');
     expect(await page.locator('[data-testid=provisioned-badge]').count()).toBe(0);
     await page.goto(`${gw.url}/#/dashboards`);
@@ -247,6 +252,55 @@ describe('dashboards (Chromium + gateway)', () => {
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
     await page.screenshot({ path: join(outputDir, 'dashboard-alerts-dark.png') });
     await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
+    expect(problems).toEqual([]);
+  });
+
+  it('moves and resizes panels with the pointer and the keyboard; the layout is saved and survives a reload', async () => {
+    const page = browser.context.pages()[0];
+    const text = (id: number, title: string, gridPos: object) => ({ id, type: 'text', title, gridPos, options: { mode: 'markdown', content: `Panel **${title}**` } });
+    await importJson(page, gw.url, {
+      schemaVersion: 1,
+      uid: 'layout-edit',
+      title: 'Layout editing',
+      variables: [],
+      panels: [text(1, 'A', { x: 0, y: 0, w: 12, h: 6 }), text(2, 'B', { x: 12, y: 0, w: 12, h: 6 }), text(3, 'C', { x: 0, y: 6, w: 24, h: 4 })],
+    });
+    await page.goto(`${gw.url}/#/dashboards/layout-edit`);
+    const cell = (key: string) => page.locator(`[data-testid=grid-cell][data-key="${key}"]`);
+    const grid = async () => Object.fromEntries(await page.locator('[data-testid=grid-cell]').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.key, (e as HTMLElement).dataset.grid])));
+    await poll(() => grid()).toEqual({ 1: '0,0,12,6', 2: '12,0,12,6', 3: '0,6,24,4' });
+    const gridBox = (await page.locator('.grid').first().boundingBox())!;
+    const colPx = (gridBox.width - 23 * 8) / 24 + 8;
+    const rowPx = 30 + 8;
+
+    // Drag A by its title 12 columns right: it takes B's place, B and C are pushed down.
+    const header = (await cell('1').locator('header').boundingBox())!;
+    await page.mouse.move(header.x + 40, header.y + header.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(header.x + 40 + 12 * colPx, header.y + header.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '12,6,12,6', 3: '0,12,24,4' });
+
+    // Resize C from its corner: half as wide, two rows taller; it floats up into the free left half.
+    await cell('3').hover();
+    const handle = (await cell('3').locator('[data-testid=resize-handle]').boundingBox())!;
+    await page.mouse.move(handle.x + 7, handle.y + 7);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 7 - 12 * colPx, handle.y + 7 + 2 * rowPx, { steps: 8 });
+    await page.mouse.up();
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '12,6,12,6', 3: '0,0,12,6' });
+
+    // Keyboard: B one column left, then one row shorter.
+    await cell('2').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Shift+ArrowUp');
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '11,6,12,5', 3: '0,0,12,6' });
+    await page.screenshot({ path: join(outputDir, 'dashboard-layout-edit.png') });
+
+    // Saved in IndexedDB: a reload lays the panels out the same.
+    await page.reload();
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '11,6,12,5', 3: '0,0,12,6' });
+    expect(await page.locator('[data-testid=save-copy]').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 
