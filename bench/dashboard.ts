@@ -3,7 +3,8 @@
 //
 // First frame = the dashboard view's data-first-frame-ms: from the view's mount until the animation frame after every
 // panel's first result is on screen. "warm" opens the dashboard from the list in a running studio (worker up, data in
-// the store); "cold" reloads the page on the dashboard (worker start and store open included).
+// the store); "cold" reloads the page on the dashboard (worker start and store open included). Beside it: when the
+// last panel's queries replied (ms after the mount; the worker's share ends there) and the longest main-thread task.
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -81,8 +82,37 @@ async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: 
   }
 }
 
+interface Open {
+  /** First frame, ms after the view's mount. */
+  frame: number;
+  /** When the last panel's queries replied, ms after the mount (the worker's share ends here). */
+  replied: number;
+  /** The longest main-thread task between the click and the first frame, ms. */
+  longTask: number;
+}
+
+/** Starts recording main-thread long tasks in the page (before a dashboard opens); `buffered` adds those since the page loaded. */
+async function watchLongTasks(page: Page, buffered: boolean): Promise<void> {
+  await page.evaluate((buffered) => {
+    const g = globalThis as unknown as { __longTasks: number[]; PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } };
+    g.__longTasks = [];
+    new g.PerformanceObserver((l) => {
+      for (const e of l.getEntries()) g.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered });
+  }, buffered);
+}
+
 /** Waits for the open dashboard's first frame; checks every panel got series. */
-async function firstFrame(page: Page, panels: number): Promise<number> {
+async function firstFrame(page: Page, panels: number): Promise<Open> {
+  const frame = await firstFrameMs(page, panels);
+  const dash = page.locator('[data-testid=dashboard]');
+  const started = Number(await dash.getAttribute('data-started-at'));
+  const replied = Math.max(...(await page.locator('[data-testid=panel]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-replied-at'))))));
+  const longTask = await page.evaluate(() => Math.max(0, ...((globalThis as unknown as { __longTasks?: number[] }).__longTasks ?? [])));
+  return { frame, replied: Math.round(replied - started), longTask: Math.round(longTask) };
+}
+
+async function firstFrameMs(page: Page, panels: number): Promise<number> {
   const dash = page.locator('[data-testid=dashboard]');
   const ms = await waitFor(async () => {
     const v = await dash.getAttribute('data-first-frame-ms').catch(() => null);
@@ -114,7 +144,7 @@ async function main(): Promise<void> {
   const config = ['global:', '  scrape_interval: 1s', 'scrape_configs:', "  - job_name: 'demo'", '    static_configs:', `      - targets: ['127.0.0.1:${exporterPort}']`, ''].join('\n');
   const gw = await startGateway({ config });
   const browser = await launchBrowser({ width: 1400, height: 1000 });
-  const rows: { scenario: string; panels: number; runs: number[] }[] = [];
+  const rows: { scenario: string; panels: number; runs: Open[] }[] = [];
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     const errors: string[] = [];
@@ -126,17 +156,20 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, args.fillS * 1000));
 
     for (const [uid, panels] of [['bench-one', 1], ['bench-big', args.panels]] as const) {
-      const warm: number[] = [];
-      const cold: number[] = [];
+      const warm: Open[] = [];
+      const cold: Open[] = [];
       // One unmeasured open first: the studio's code and the engine's paths are compiled by then.
       for (let i = 0; i <= args.runs; i++) {
         await page.goto(`${gw.url}/#/dashboards`);
+        await page.locator('[data-testid=dashboard-list]').waitFor();
+        await watchLongTasks(page, false);
         await page.locator('[data-testid=dashboard-list]').getByRole('link', { name: uid, exact: true }).click();
-        const ms = await firstFrame(page, panels);
-        if (i > 0) warm.push(ms);
+        const open = await firstFrame(page, panels);
+        if (i > 0) warm.push(open);
       }
       for (let i = 0; i < args.runs; i++) {
         await page.reload();
+        await watchLongTasks(page, true);
         cold.push(await firstFrame(page, panels));
       }
       rows.push({ scenario: 'warm', panels, runs: warm }, { scenario: 'cold', panels, runs: cold });
@@ -148,17 +181,20 @@ async function main(): Promise<void> {
     await new Promise((r) => exporter.close(r));
   }
 
-  const ref = (scenario: string) => median(rows.find((r) => r.scenario === scenario && r.panels === 1)!.runs);
+  const frames = (r: (typeof rows)[number]) => r.runs.map((o) => o.frame);
+  const ref = (scenario: string) => median(frames(rows.find((r) => r.scenario === scenario && r.panels === 1)!));
   const table = rows.map((r) => ({
     scenario: `${r.scenario}, ${r.panels} panel${r.panels > 1 ? 's' : ''}`,
-    median_ms: median(r.runs),
-    min_ms: Math.min(...r.runs),
-    max_ms: Math.max(...r.runs),
-    vs_one_panel: median(r.runs) / ref(r.scenario),
-    runs_ms: r.runs,
+    median_ms: median(frames(r)),
+    min_ms: Math.min(...frames(r)),
+    max_ms: Math.max(...frames(r)),
+    vs_one_panel: median(frames(r)) / ref(r.scenario),
+    replied_median_ms: median(r.runs.map((o) => o.replied)),
+    longest_task_median_ms: median(r.runs.map((o) => o.longTask)),
+    runs: r.runs,
   }));
-  const header = ['scenario', 'median ms', 'min ms', 'max ms', '× one panel'];
-  const body = table.map((t) => [t.scenario, String(t.median_ms), String(t.min_ms), String(t.max_ms), t.vs_one_panel.toFixed(2)]);
+  const header = ['scenario', 'median ms', 'min ms', 'max ms', '× one panel', 'last reply ms', 'longest task ms'];
+  const body = table.map((t) => [t.scenario, String(t.median_ms), String(t.min_ms), String(t.max_ms), t.vs_one_panel.toFixed(2), String(t.replied_median_ms), String(t.longest_task_median_ms)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\nfirst frame over ${HOSTS * CORES} series, ${args.fillS} s of 1 s scrapes in the store (median of ${args.runs})`);
