@@ -13,7 +13,6 @@ import { security, type SecurityOptions } from './api/security.ts';
 import { lastScrapeJSON, targetsJSON } from './api/targets.ts';
 import type { LastScrape } from './scrape/manager.ts';
 import { openStream } from './stream/connection.ts';
-import { dashboardRoutes, type DashboardFiles } from './dashboards/routes.ts';
 
 /** Outcome of a configuration reload: the errors that kept the old configuration in force. */
 export interface ReloadResult {
@@ -56,8 +55,11 @@ export interface AppDeps {
   staticFiles?: MiddlewareHandler;
   /** More API routes (rules, alerts, silences: gateway/rules/system.ts), mounted before the API catch-all. */
   routes?: Hono;
-  /** --dashboards DIR: the provisioned dashboards' files, read per request; absent = none (the routes answer 404). */
-  dashboards?: DashboardFiles;
+  /**
+   * Provisioned dashboards' routes (gateway/dashboards/routes.ts, built by the Node entry for --dashboards DIR), mounted
+   * before the API catch-all; absent = none (404). Passed in so runtimes without them do not bundle the importer.
+   */
+  dashboards?: Hono;
 }
 
 const API_ROUTES = new Set([
@@ -193,7 +195,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   if (deps.routes) app.route('/', deps.routes);
-  if (deps.dashboards) app.route('/', dashboardRoutes(deps.dashboards));
+  if (deps.dashboards) app.route('/', deps.dashboards);
   app.all('/api/*', (c) => c.json(failure('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), statusFor('not_found')));
   if (deps.staticFiles) app.use('*', deps.staticFiles);
   return app;

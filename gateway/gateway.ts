@@ -12,7 +12,6 @@ import type { Clock, FetchFn, FileSource, Scheduler, TlsFetchFactory } from './r
 import { Discovery } from './scrape/discovery.ts';
 import { resolveTargets } from './scrape/from-config.ts';
 import { ScrapeManager, type DroppedTargetSpec, type ExpositionParser, type TargetSpec } from './scrape/manager.ts';
-import type { DashboardFiles } from './dashboards/routes.ts';
 import { createRuleSystem, type RuleSystem, type RuleSystemOptions } from './rules/system.ts';
 
 /** A configuration as the runtime loaded it (file read, YAML checked), or why it could not. */
@@ -53,8 +52,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Rule evaluation and alerting (needs `config`); call gateway.rules.load() before start(). */
   rules?: Omit<RuleSystemOptions, 'config' | 'log'>;
-  /** Provisioned dashboards' files (--dashboards DIR on Node); absent = none. */
-  dashboards?: DashboardFiles;
+  /** Provisioned dashboards' routes (dashboardRoutes over --dashboards DIR on Node); absent = none. */
+  dashboards?: Hono;
 }
 
 /** Runs after the scrape configuration of a successful reload is in force; returns errors that fail the reload. */

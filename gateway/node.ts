@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_CONFIG_FILE, defaultConfigText } from '../shared/config/index.ts';
 import { corsRegExp, listenProblem, parseArgs, USAGE, type GatewayArgs } from './args.ts';
 import { nodeDashboardFiles } from './cli/node-dashboards.ts';
+import { dashboardRoutes } from './dashboards/routes.ts';
 import { nodeFiles, nodeLogDir } from './cli/node-files.ts';
 import { nodeRuleOptions } from './cli/node-rules.ts';
 import { nodeTlsFetch } from './cli/node-tls-fetch.ts';
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
     staticFiles: studioFiles(),
     rules: rulesSetup.options,
-    dashboards: args.dashboardsDir === null ? undefined : nodeDashboardFiles(args.dashboardsDir),
+    dashboards: args.dashboardsDir === null ? undefined : dashboardRoutes(nodeDashboardFiles(args.dashboardsDir)),
   });
   const rulesLoaded = await gateway.rules?.load();
   if (rulesLoaded && !rulesLoaded.ok) {

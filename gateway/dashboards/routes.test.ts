@@ -6,6 +6,7 @@ import { FakeTime } from '../runtime/fake-time.ts';
 import { resolveTargets } from '../scrape/from-config.ts';
 import { parseScrapeBody } from '../scrape/parse.ts';
 import type { DashboardFile } from './provision.ts';
+import { dashboardRoutes } from './routes.ts';
 
 const ONE = {
   schemaVersion: 1,
@@ -30,7 +31,7 @@ function setup(files: DashboardFile[] | undefined) {
     configYaml: defaultConfigText(9090),
     flags: {},
     security: { token: 'sekrit' },
-    dashboards: files && (async () => (reads.push(1), files)),
+    dashboards: files && dashboardRoutes(async () => (reads.push(1), files)),
   });
   const get = (path: string, token: string | null = 'sekrit') => gw.app.request(`http://127.0.0.1:9090${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   return { get, reads };
