@@ -203,6 +203,10 @@ describe('dashboards (Chromium + gateway)', () => {
     expect(await list.locator('li', { hasText: 'Provisioned Grafana fleet' }).locator('[data-testid=dashboard-source]').innerText()).toContain('grafana/fleet-grafana.json');
     // The broken file is reported, not fatal.
     await poll(() => page.locator('.note').allInnerTexts()).toContainEqual(expect.stringContaining('broken.json not loaded'));
+    await page.screenshot({ path: join(outputDir, 'dashboard-list.png') });
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await page.screenshot({ path: join(outputDir, 'dashboard-list-dark.png') });
+    await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
     await row.getByRole('link', { name: 'Provisioned fleet' }).click();
     await poll(() => page.url()).toContain('#/dashboards/prov-fleet');
     await expect(page.locator('[data-testid=provisioned-badge]').innerText()).resolves.toMatch(/read-only/i);
