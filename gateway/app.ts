@@ -55,6 +55,11 @@ export interface AppDeps {
   staticFiles?: MiddlewareHandler;
   /** More API routes (rules, alerts, silences: gateway/rules/system.ts), mounted before the API catch-all. */
   routes?: Hono;
+  /**
+   * Provisioned dashboards' routes (gateway/dashboards/routes.ts, built by the Node entry for --dashboards DIR), mounted
+   * before the API catch-all; absent = none (404). Passed in so runtimes without them do not bundle the importer.
+   */
+  dashboards?: Hono;
 }
 
 const API_ROUTES = new Set([
@@ -76,6 +81,7 @@ const API_ROUTES = new Set([
   '/api/v1/status/flags',
   '/-/healthy',
   '/-/ready',
+  '/api/v1/dashboards',
 ]);
 
 /** Builds the Hono app over its dependencies. */
@@ -90,9 +96,11 @@ export function createApp(deps: AppDeps): Hono {
       ? path
       : path.startsWith('/api/v1/label/')
         ? '/api/v1/label/:name/values'
-        : path.startsWith('/api/')
-          ? '/api/other'
-          : '/static';
+        : path.startsWith('/api/v1/dashboards/')
+          ? '/api/v1/dashboards/:uid'
+          : path.startsWith('/api/')
+            ? '/api/other'
+            : '/static';
     metrics.httpRequests.inc([handler, String(c.res.status)]);
   });
   app.use('*', security(deps.security ?? {}));
@@ -187,6 +195,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   if (deps.routes) app.route('/', deps.routes);
+  if (deps.dashboards) app.route('/', deps.dashboards);
   app.all('/api/*', (c) => c.json(failure('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), statusFor('not_found')));
   if (deps.staticFiles) app.use('*', deps.staticFiles);
   return app;

@@ -17,8 +17,14 @@ describe('parseArgs', () => {
       storagePath: null,
       token: null,
       adminToken: null,
+      dashboardsDir: null,
       help: false,
     });
+  });
+
+  it('reads --dashboards DIR', () => {
+    expect(parseArgs(['--dashboards', 'dash'], {})).toMatchObject({ dashboardsDir: 'dash' });
+    expect(parseArgs(['--dashboards='], {})).toEqual({ error: '--dashboards needs a directory' });
   });
 
   it('reads the query limits, CORS origins and storage path, and the tokens from the environment only', () => {

@@ -24,11 +24,13 @@ export interface GatewayArgs {
   token: string | null;
   /** $SIGHTLINE_ADMIN_TOKEN: bearer token for reload and other admin endpoints; null = the main token. Never printed. */
   adminToken: string | null;
+  /** --dashboards DIR: serve the dashboard JSON files under DIR to the studio (provisioned dashboards); null = none. */
+  dashboardsDir: string | null;
   help: boolean;
 }
 
 export const USAGE = `Usage: sightline-gateway [--config FILE] [--port N] [--listen-address ADDR] [--retention DURATION]
-                         [--alertmanager-config FILE]
+                         [--alertmanager-config FILE] [--dashboards DIR]
 
   --config FILE           prometheus.yml to scrape by (default: scrape the gateway itself every 5s)
   --port N                HTTP port (default: $PORT, else 9090)
@@ -44,6 +46,8 @@ export const USAGE = `Usage: sightline-gateway [--config FILE] [--port N] [--lis
                           default: none, only the studio served by this gateway)
   --storage.path DIR      keep the head on disk so a restart resumes epoch, sequence numbers and data (default: memory only);
                           alert state, silences and notification history are kept in DIR/alerting
+  --dashboards DIR        serve the dashboard JSON files under DIR (Sightline's or Grafana's format) to the studio
+                          as read-only provisioned dashboards; files are re-read on each request
 
 Environment:
   SIGHTLINE_TOKEN         bearer token the API, stream and /metrics require (without it: loopback only)
@@ -69,6 +73,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
     storagePath: null,
     token: env.SIGHTLINE_TOKEN || null,
     adminToken: env.SIGHTLINE_ADMIN_TOKEN || null,
+    dashboardsDir: null,
     help: false,
   };
   if (env.PORT !== undefined && env.PORT !== '') {
@@ -160,6 +165,12 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
         if (v === null || v === '') return { error: `${flag} needs a regular expression of origins, e.g. 'https?://(studio\\.example\\.com|localhost:5173)'` };
         if (corsRegExp(v) === null) return { error: `${flag}: invalid regular expression ${JSON.stringify(v)}` };
         args.corsOrigin = v;
+        break;
+      }
+      case '--dashboards': {
+        const v = take();
+        if (v === null || v === '') return { error: `${flag} needs a directory` };
+        args.dashboardsDir = v;
         break;
       }
       case '--storage.path': {

@@ -52,6 +52,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Rule evaluation and alerting (needs `config`); call gateway.rules.load() before start(). */
   rules?: Omit<RuleSystemOptions, 'config' | 'log'>;
+  /** Provisioned dashboards' routes (dashboardRoutes over --dashboards DIR on Node); absent = none. */
+  dashboards?: Hono;
 }
 
 /** Runs after the scrape configuration of a successful reload is in force; returns errors that fail the reload. */
@@ -201,6 +203,7 @@ export function createGateway(o: GatewayOptions): Gateway {
     reload: o.reloadConfig ? () => gateway.reload() : undefined,
     staticFiles: o.staticFiles,
     routes: rules?.routes,
+    dashboards: o.dashboards,
   });
 
   const gateway: Gateway = {

@@ -8,6 +8,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_CONFIG_FILE, defaultConfigText } from '../shared/config/index.ts';
 import { corsRegExp, listenProblem, parseArgs, USAGE, type GatewayArgs } from './args.ts';
+import { nodeDashboardFiles } from './cli/node-dashboards.ts';
+import { dashboardRoutes } from './dashboards/routes.ts';
 import { nodeFiles, nodeLogDir } from './cli/node-files.ts';
 import { nodeRuleOptions } from './cli/node-rules.ts';
 import { nodeTlsFetch } from './cli/node-tls-fetch.ts';
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       'web.cors.origin': args.corsOrigin ?? '',
       'storage.retention': `${args.retentionMs / 60_000}m`,
       'storage.path': args.storagePath ?? '',
+      dashboards: args.dashboardsDir ?? '',
       'query.max-samples': String(args.queryMaxSamples),
       'query.timeout': `${args.queryTimeoutMs / 1000}s`,
       'query.lookback-delta': `${args.lookbackDeltaMs / 1000}s`,
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
     staticFiles: studioFiles(),
     rules: rulesSetup.options,
+    dashboards: args.dashboardsDir === null ? undefined : dashboardRoutes(nodeDashboardFiles(args.dashboardsDir)),
   });
   const rulesLoaded = await gateway.rules?.load();
   if (rulesLoaded && !rulesLoaded.ok) {

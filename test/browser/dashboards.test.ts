@@ -1,5 +1,6 @@
 // Dashboards in Chromium against a real gateway: the built-in self-monitoring dashboard, a Grafana import, and first-frame time of 20 panels.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -59,6 +60,46 @@ function twentyPanels(): unknown {
   return { schemaVersion: 1, uid: 'twenty', title: 'Twenty panels', tags: [], time: { from: 'now-5m', to: 'now' }, refresh: '', timezone: 'browser', graphTooltip: 'default', variables: [], panels, rows: [] };
 }
 
+/** Files of the gateway's --dashboards folder: a Sightline dashboard and (in a subfolder) a Grafana one. */
+function provisionFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-provisioned-'));
+  mkdirSync(join(dir, 'grafana'));
+  const sightline = {
+    schemaVersion: 1,
+    uid: 'prov-fleet',
+    title: 'Provisioned fleet',
+    tags: ['ops'],
+    variables: [],
+    time: { from: 'now-5m', to: 'now' },
+    panels: [
+      { id: 1, type: 'stat', title: 'Series', gridPos: { x: 0, y: 0, w: 6, h: 8 }, targets: [{ refId: 'A', expr: 'count(demo_load)' }] },
+      { id: 2, type: 'timeseries', title: 'Load of h1', gridPos: { x: 6, y: 0, w: 18, h: 8 }, targets: [{ refId: 'A', expr: 'avg by (core) (demo_load{host="h1"})' }] },
+      { id: 3, type: 'stat', title: 'Latency count', gridPos: { x: 0, y: 8, w: 12, h: 4 }, targets: [{ refId: 'A', expr: 'sum(demo_latency_seconds_count)' }] },
+      { id: 4, type: 'stat', title: 'Targets up', gridPos: { x: 12, y: 8, w: 12, h: 4 }, targets: [{ refId: 'A', expr: 'sum(up)' }] },
+    ],
+  };
+  writeFileSync(join(dir, 'fleet.json'), JSON.stringify(sightline));
+  writeFileSync(join(dir, 'grafana', 'fleet-grafana.json'), JSON.stringify({ ...GRAFANA_FIXTURE, uid: 'prov-grafana', title: 'Provisioned Grafana fleet' }));
+  writeFileSync(join(dir, 'broken.json'), '{ not json');
+  return dir;
+}
+
+/** Alerting rules over the exporter's metrics: one firing on every load series, one pending on host h7, one never active. */
+const RULES = [
+  'groups:',
+  '  - name: demo',
+  '    rules:',
+  '      - alert: DemoLoadAny',
+  '        expr: demo_load > -1',
+  '        labels: { severity: page }',
+  '      - alert: DemoH7Slow',
+  '        expr: demo_load{host="h7"} > -1',
+  '        for: 1h',
+  '      - alert: DemoLatencyNegative',
+  '        expr: demo_latency_seconds_count < 0',
+  '',
+].join('\n');
+
 const poll = <T>(fn: () => T | Promise<T>, timeout = 30_000) => expect.poll(fn, { timeout, interval: 250 });
 
 /** Panels of the open dashboard whose last run returned series. */
@@ -84,15 +125,21 @@ describe('dashboards (Chromium + gateway)', () => {
   let browser: Browser;
   let exporter: Server;
   const problems: string[] = [];
+  let provisionDir: string;
 
   beforeAll(async () => {
+    provisionDir = provisionFolder();
     await ensureStudioBuilt();
     const port = await freePort();
     exporter = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(exporterText()));
     await new Promise<void>((r) => exporter.listen(port, '127.0.0.1', r));
+    writeFileSync(join(provisionDir, '..', `${provisionDir.split('/').pop()}-rules.yml`), RULES);
     const config = [
       'global:',
       '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${provisionDir}-rules.yml`,
       'scrape_configs:',
       "  - job_name: 'sightline'",
       '    static_configs:',
@@ -102,7 +149,7 @@ describe('dashboards (Chromium + gateway)', () => {
       `      - targets: ['127.0.0.1:${port}']`,
       '',
     ].join('\n');
-    gw = await startGateway({ config });
+    gw = await startGateway({ config, extraArgs: ['--dashboards', provisionDir] });
     browser = await launchBrowser({ width: 1400, height: 1000 });
     mkdirSync(outputDir, { recursive: true });
   });
@@ -111,15 +158,16 @@ describe('dashboards (Chromium + gateway)', () => {
     await browser?.close();
     await gw?.stop();
     await new Promise((r) => exporter?.close(r));
+    if (provisionDir) rmSync(provisionDir, { recursive: true, force: true });
+    if (provisionDir) rmSync(`${provisionDir}-rules.yml`, { force: true });
   });
 
   it('shows the built-in Gateway self-monitoring dashboard with data', async () => {
     onTestFailed(() => console.error(`gateway output:\n${gw.logs()}\n${problems.join('\n')}`));
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    // The test gateway has no provisioned dashboards: its 404 for them is expected, any other failed request is not.
-    page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/api/v1/dashboards') && problems.push(`HTTP ${r.status()} ${r.url()}`));
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('404 (Not Found)') && problems.push(`console: ${m.text()}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url()}`));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
 
     await page.goto(`${gw.url}/#/dashboards`);
     await poll(() => page.locator('[data-testid=dashboard-list]').innerText()).toContain('Gateway self-monitoring');
@@ -142,6 +190,121 @@ describe('dashboards (Chromium + gateway)', () => {
     await poll(() => panelsWithSeries(page), 30_000).toBeGreaterThanOrEqual(14);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(outputDir, 'dashboard.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('lists the gateway\'s provisioned dashboards (Sightline and Grafana files), renders one read-only and saves a copy', async () => {
+    const page = browser.context.pages()[0];
+    await page.goto(`${gw.url}/#/dashboards`);
+    const list = page.locator('[data-testid=dashboard-list]');
+    await poll(() => list.innerText()).toContain('Provisioned Grafana fleet');
+    const row = list.locator('li', { hasText: 'Provisioned fleet' }).first();
+    expect(await row.locator('[data-testid=dashboard-source]').innerText()).toMatch(/Provisioned\s*From the gateway\s*fleet\.json/);
+    expect(await list.locator('li', { hasText: 'Provisioned Grafana fleet' }).locator('[data-testid=dashboard-source]').innerText()).toContain('grafana/fleet-grafana.json');
+    // The broken file is reported, not fatal.
+    await poll(() => page.locator('.note').allInnerTexts()).toContainEqual(expect.stringContaining('broken.json not loaded'));
+    await page.screenshot({ path: join(outputDir, 'dashboard-list.png') });
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await page.screenshot({ path: join(outputDir, 'dashboard-list-dark.png') });
+    await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
+    await row.getByRole('link', { name: 'Provisioned fleet' }).click();
+    await poll(() => page.url()).toContain('#/dashboards/prov-fleet');
+    await expect(page.locator('[data-testid=provisioned-badge]').innerText()).resolves.toMatch(/read-only/i);
+    // Refresh until the first scrapes are in the store (this test may run first).
+    await page.selectOption('select[aria-label="Auto refresh"]', '5s');
+    await poll(() => panelsWithSeries(page), 60_000).toBe(4);
+    await poll(() => page.locator('[data-testid=panel][data-title="Series"] [data-testid=stat-value]').innerText()).toBe('1000');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(outputDir, 'dashboard-provisioned.png'), fullPage: true });
+    // Layout changes on a read-only dashboard wait for Save a copy, which keeps them.
+    await page.locator('[data-testid=grid-cell][data-key="4"]').focus();
+    await page.keyboard.press('Shift+ArrowLeft');
+    await poll(() => page.locator('[data-testid=layout-unsaved]').count()).toBe(1);
+    // A copy is saved in this browser under a new uid and opens editable.
+    await page.locator('[data-testid=save-copy]').click();
+    await poll(() => page.url()).toContain('#/dashboards/prov-fleet-copy');
+    await poll(() => page.locator('[data-testid=grid-cell][data-key="4"]').getAttribute('data-grid')).toBe('12,8,11,4');
+    await poll(() => page.locator('[data-testid=dashboard] h1').innerText()).toBe('Provisioned fleet (copy)');
+    expect(await page.locator('[data-testid=provisioned-badge]').count()).toBe(0);
+    await page.goto(`${gw.url}/#/dashboards`);
+    await poll(() => list.locator('li', { hasText: 'Provisioned fleet (copy)' }).locator('[data-testid=dashboard-source]').innerText()).toContain('Saved in this browser');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the alert state of rules matching a panel\'s metrics, with a tooltip listing the alerts', async () => {
+    const page = browser.context.pages()[0];
+    await page.goto(`${gw.url}/#/dashboards/prov-fleet`);
+    const badge = (title: string) => page.locator(`[data-testid=panel][data-title="${title}"] [data-testid=panel-alert]`);
+    // count(demo_load) selects h7 too: firing (DemoLoadAny) beats pending (DemoH7Slow).
+    await poll(() => badge('Series').getAttribute('data-state'), 60_000).toBe('firing');
+    expect(await badge('Series').innerText()).toMatch(/firing/i);
+    // host="h1" cannot overlap host="h7": only DemoLoadAny.
+    await poll(() => badge('Load of h1').getAttribute('data-state')).toBe('firing');
+    expect(await badge('Latency count').getAttribute('data-state')).toBe('ok');
+    expect(await badge('Targets up').count()).toBe(0);
+    await badge('Series').hover();
+    const tip = page.locator('[data-testid=panel][data-title="Series"] [data-testid=panel-alert-tip]');
+    await expect(tip.isVisible()).resolves.toBe(true);
+    const text = await tip.innerText();
+    expect(text).toMatch(/DemoLoadAny\s*firing/i);
+    expect(text).toMatch(/DemoH7Slow\s*pending/i);
+    expect(text).toContain('host="h7"');
+    expect(text).toContain('+'); // 1,000 firing alerts: the first few and a count of the rest
+    const tipH1 = await page.locator('[data-testid=panel][data-title="Load of h1"] [data-testid=panel-alert-tip]').innerHTML();
+    expect(tipH1).not.toContain('DemoH7Slow');
+    await page.screenshot({ path: join(outputDir, 'dashboard-alerts.png') });
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await page.screenshot({ path: join(outputDir, 'dashboard-alerts-dark.png') });
+    await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
+    expect(problems).toEqual([]);
+  });
+
+  it('moves and resizes panels with the pointer and the keyboard; the layout is saved and survives a reload', async () => {
+    const page = browser.context.pages()[0];
+    const text = (id: number, title: string, gridPos: object) => ({ id, type: 'text', title, gridPos, options: { mode: 'markdown', content: `Panel **${title}**` } });
+    await importJson(page, gw.url, {
+      schemaVersion: 1,
+      uid: 'layout-edit',
+      title: 'Layout editing',
+      variables: [],
+      panels: [text(1, 'A', { x: 0, y: 0, w: 12, h: 6 }), text(2, 'B', { x: 12, y: 0, w: 12, h: 6 }), text(3, 'C', { x: 0, y: 6, w: 24, h: 4 })],
+    });
+    await page.goto(`${gw.url}/#/dashboards/layout-edit`);
+    const cell = (key: string) => page.locator(`[data-testid=grid-cell][data-key="${key}"]`);
+    const grid = async () => Object.fromEntries(await page.locator('[data-testid=grid-cell]').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.key, (e as HTMLElement).dataset.grid])));
+    await poll(() => grid()).toEqual({ 1: '0,0,12,6', 2: '12,0,12,6', 3: '0,6,24,4' });
+    const gridBox = (await page.locator('.grid').first().boundingBox())!;
+    const colPx = (gridBox.width - 23 * 8) / 24 + 8;
+    const rowPx = 30 + 8;
+
+    // Drag A by its title 12 columns right: it takes B's place, B and C are pushed down.
+    const header = (await cell('1').locator('header').boundingBox())!;
+    await page.mouse.move(header.x + 40, header.y + header.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(header.x + 40 + 12 * colPx, header.y + header.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '12,6,12,6', 3: '0,12,24,4' });
+
+    // Resize C from its corner: half as wide, two rows taller; it floats up into the free left half.
+    await cell('3').hover();
+    const handle = (await cell('3').locator('[data-testid=resize-handle]').boundingBox())!;
+    await page.mouse.move(handle.x + 7, handle.y + 7);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 7 - 12 * colPx, handle.y + 7 + 2 * rowPx, { steps: 8 });
+    await page.mouse.up();
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '12,6,12,6', 3: '0,0,12,6' });
+
+    // Keyboard: B one column left, then one row shorter.
+    await cell('2').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Shift+ArrowUp');
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '11,6,12,5', 3: '0,0,12,6' });
+    await page.screenshot({ path: join(outputDir, 'dashboard-layout-edit.png') });
+
+    // Saved in IndexedDB: a reload lays the panels out the same.
+    await page.reload();
+    await poll(() => grid()).toEqual({ 1: '12,0,12,6', 2: '11,6,12,5', 3: '0,0,12,6' });
+    expect(await page.locator('[data-testid=save-copy]').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 

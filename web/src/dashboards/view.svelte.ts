@@ -2,7 +2,7 @@
 import type { Dashboard, Variable } from '../../../shared/dashboards/model.ts';
 import { resolveTimeRange } from '../../../shared/dashboards/time.ts';
 import { resolveVariables, selectValue, variableScope, type RefreshTrigger, type TimeWindow, type VariableResolver, type VariableState } from '../../../shared/dashboards/variables.ts';
-import { formatDashboardsHash, hashParamValues } from './route.ts';
+import { formatDashboardsHash, hashParamValues, parseDashboardsHash } from './route.ts';
 
 /** Applies `var-x` values from the URL as the variables' saved selections. */
 export function withUrlSelections(variables: readonly Variable[], hash: string): Variable[] {
@@ -97,12 +97,27 @@ export class DashboardViewState {
     this.tick++;
   }
 
-  /** Keeps the shareable link in the address bar without a history entry per change. */
+  private urlTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Keeps the shareable link in the address bar without a history entry per change; in a task of its own, since
+   * replaceState can take tens of milliseconds and the panels' queries should go out first.
+   */
   private writeUrl(): void {
+    if (this.urlTimer !== null) return;
+    this.urlTimer = setTimeout(() => {
+      this.urlTimer = null;
+      this.writeUrlNow();
+    }, 0);
+  }
+
+  private writeUrlNow(): void {
     const params: Record<string, string | string[]> = { from: this.from, to: this.to };
     if (this.refresh) params.refresh = this.refresh;
     for (const st of Object.values(this.variables)) if (st.type !== 'constant') params[`var-${st.name}`] = st.current.value;
     const hash = formatDashboardsHash(this.dashboard.uid, params);
+    // The user may have left this dashboard since the write was scheduled.
+    if (parseDashboardsHash(location.hash)?.uid !== this.dashboard.uid) return;
     if (hash !== location.hash) history.replaceState(history.state, '', hash);
   }
 }
