@@ -11,6 +11,7 @@ import { corsRegExp, listenProblem, parseArgs, USAGE, type GatewayArgs } from '.
 import { nodeFiles, nodeLogDir } from './cli/node-files.ts';
 import { nodeRuleOptions } from './cli/node-rules.ts';
 import { nodeTlsFetch } from './cli/node-tls-fetch.ts';
+import { nodeScrapeGet } from './cli/node-scrape-get.ts';
 import { createGateway, type ConfigLoad } from './gateway.ts';
 import { LogHeadStore } from './head/log-store.ts';
 import type { ProcessStats } from './metrics/self-metrics.ts';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     reloadConfig: load,
     parse: parseScrapeBody,
     fetchFn,
+    scrapeGet: nodeScrapeGet(),
     files: nodeFiles,
     tlsFetch: nodeTlsFetch(nodeFiles.read, fetchFn),
     runtimeName: 'Node',

@@ -3,10 +3,14 @@ import { loadConfig } from '../../shared/config/index.ts';
 import { TargetScrapeState } from '../../shared/scrape/target-state.ts';
 import { Head } from '../../gateway/head/head.ts';
 import { systemClock, systemScheduler } from '../../gateway/runtime/ports.ts';
+import { nodeScrapeGet } from '../../gateway/cli/node-scrape-get.ts';
 import { fetchTarget } from '../../gateway/scrape/fetch-target.ts';
 import { resolveTargets } from '../../gateway/scrape/from-config.ts';
 import { ScrapeManager, type TargetSpec } from '../../gateway/scrape/manager.ts';
 import { parseScrapeBody } from '../../gateway/scrape/parse.ts';
+
+/** The scrapes' GET the Node gateway uses (gateway/node.ts), shared by every measurement here. */
+const scrapeGet = nodeScrapeGet();
 
 /** Median of a non-empty list. */
 export function median(xs: readonly number[]): number {
@@ -53,6 +57,7 @@ export async function scrapeEndToEnd(spec: TargetSpec, runs: number, paceMs: num
   const manager = new ScrapeManager({
     head,
     fetchFn: (input, init) => fetch(input, init),
+    scrapeGet,
     clock: systemClock,
     scheduler: systemScheduler,
     parse: parseScrapeBody,
@@ -97,6 +102,7 @@ export async function scrapeStages(spec: TargetSpec, runs: number, paceMs: numbe
     const fetched = await fetchTarget({
       url: spec.url,
       fetchFn: (input, init) => fetch(input, init),
+      get: scrapeGet,
       scheduler: systemScheduler,
       timeoutMs: spec.timeoutMs,
       accept: spec.accept,
@@ -148,6 +154,7 @@ export async function headMemory(spec: TargetSpec, appends: number, gc: () => vo
   const fetched = await fetchTarget({
     url: spec.url,
     fetchFn: (input, init) => fetch(input, init),
+    get: scrapeGet,
     scheduler: systemScheduler,
     timeoutMs: spec.timeoutMs,
     accept: spec.accept,

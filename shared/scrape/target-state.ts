@@ -3,6 +3,7 @@ import { labelsKey, METRIC_NAME, sortedNames, type Labels } from '../model/label
 import { STALE_NAN } from '../model/stale.ts';
 import { EXTRA_REPORT_METADATA, REPORT_METADATA, reportSamples, reportSeriesLabels, type ScrapeReport } from './report.ts';
 import { applyTargetLabels } from './target-labels.ts';
+import { detach } from './detach.ts';
 import type { MetricMetadata } from '../stream/protocol.ts';
 import type { ExposedScrape, OutputExemplar, OutputSample, ScrapeOutput, ScrapeSettings } from './types.ts';
 
@@ -312,15 +313,6 @@ function detachedSortedLabels(labels: Labels): Labels {
   const out: Record<string, string> = {};
   for (const name of sortedNames(labels)) out[detach(name)] = detach(labels[name]);
   return out;
-}
-
-/**
- * A copy of `s` that does not share the memory of a larger string. Substrings of the scraped body are views of it
- * in V8, so one kept label value would keep the whole (megabytes long) body alive for as long as its series lives.
- * Concatenation makes a new string that slicing then flattens into a fresh copy; short strings are copied anyway.
- */
-function detach(s: string): string {
-  return s.length < 13 ? s : (s + ' ').slice(0, -1);
 }
 
 function fromFlat(flat: readonly string[]): Record<string, string> {
