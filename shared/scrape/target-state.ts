@@ -64,6 +64,8 @@ export interface ScrapeFailure {
 export class TargetScrapeState {
   /** Series as written → final series. Keys are copied out of the body, so they do not pin it in memory. */
   private raw = new Map<string, RawEntry>();
+  /** Label names and values of the series, one copy each (see sortedLabels). */
+  private strings = new Map<string, string>();
   /** Final series by labelsKey: every spelling of one series shares its entry. */
   private byKey = new Map<string, SeriesEntry>();
   /** Series written by the last scrape that must get a stale marker when they disappear. */
@@ -266,7 +268,7 @@ export class TargetScrapeState {
     let series: SeriesEntry | null = null;
     let limitError: string | null = null;
     if (labels !== null) {
-      const final = detachedSortedLabels(labels);
+      const final = this.sortedLabels(labels);
       const key = labelsKey(final);
       series = this.byKey.get(key) ?? null;
       if (series === null) {
@@ -276,6 +278,27 @@ export class TargetScrapeState {
       limitError = this.checkLimits(series.labels);
     }
     return { text: detach(text), series, limitError, scrapeNo: 0, index: -1 };
+  }
+
+  /**
+   * Labels in canonical (sorted) name order, so every consumer sees one shape per series, made of interned strings:
+   * one copy of each name and value for all the target's series, none of them a view into a scraped body.
+   */
+  private sortedLabels(labels: Labels): Labels {
+    const out: Record<string, string> = {};
+    for (const name of sortedNames(labels)) out[this.intern(name)] = this.intern(labels[name]);
+    return out;
+  }
+
+  private intern(s: string): string {
+    let kept = this.strings.get(s);
+    if (kept === undefined) {
+      // Bounded: once it holds far more strings than the series need, start over (kept strings stay valid).
+      if (this.strings.size > 4 * this.byKey.size + 10_000) this.strings.clear();
+      kept = detach(s);
+      this.strings.set(kept, kept);
+    }
+    return kept;
   }
 
   private checkLimits(labels: Labels): string | null {
@@ -305,15 +328,6 @@ function stale(entry: SeriesEntry, time: number): OutputSample {
   return { labels: entry.labels, t: time, v: STALE_NAN, key: entry.key };
 }
 
-/**
- * Labels in canonical (sorted) name order, so every consumer sees one shape per series; every string copied out of
- * the scraped body (see detach).
- */
-function detachedSortedLabels(labels: Labels): Labels {
-  const out: Record<string, string> = {};
-  for (const name of sortedNames(labels)) out[detach(name)] = detach(labels[name]);
-  return out;
-}
 
 function fromFlat(flat: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
