@@ -90,18 +90,23 @@ function promSpans(list: readonly RecordedScrape[]): Span[] {
 function gapPacer(jobs: ReadonlyArray<{ phaseMs: number; busyMs: number }>, intervalMs: number): Pacer {
   const windows = jobs.map((j) => ({ from: ((j.phaseMs % intervalMs) + intervalMs) % intervalMs, len: Math.min(j.busyMs, intervalMs) }));
   const inside = (at: number): boolean => windows.some((w) => (at - w.from + intervalMs) % intervalMs < w.len);
-  // Just after the end of one of Prometheus's scrapes, choosing the one followed by the longest quiet time.
+  // A third into the longest quiet time between two of Prometheus's scrapes: clear of the work a scrape leaves
+  // behind (Go's garbage collection runs after it), with most of the gap left for Sightline's own scrape.
   let best = 0;
   let bestRoom = -1;
   for (const w of windows) {
-    const at = (w.from + w.len + 20) % intervalMs;
-    if (inside(at)) continue;
-    const room = Math.min(...windows.map((x) => (x.from - at + intervalMs) % intervalMs));
+    const end = (w.from + w.len) % intervalMs;
+    if (inside(end)) continue;
+    const room = Math.min(...windows.map((x) => (x.from - end + intervalMs) % intervalMs || intervalMs));
     if (room > bestRoom) {
       bestRoom = room;
-      best = at;
+      best = (end + room / 3) % intervalMs;
     }
   }
+  console.log(
+    `Sightline scrapes at ${Math.round(best)} ms into each ${intervalMs} ms cycle; Prometheus's: ` +
+      windows.map((w) => `${Math.round(w.from)}+${Math.round(w.len)} ms`).join(', '),
+  );
   return async () => {
     const now = Date.now();
     let next = now - (((now - best) % intervalMs) + intervalMs) % intervalMs;
