@@ -89,14 +89,14 @@ function promSpans(list: readonly RecordedScrape[]): Span[] {
  */
 function gapPacer(jobs: ReadonlyArray<{ phaseMs: number; busyMs: number }>, intervalMs: number): Pacer {
   const windows = jobs.map((j) => ({ from: ((j.phaseMs % intervalMs) + intervalMs) % intervalMs, len: Math.min(j.busyMs, intervalMs) }));
-  const inside = (at: number): boolean => windows.some((w) => (at - w.from + intervalMs) % intervalMs < w.len);
+  const inside = (at: number, except: object): boolean => windows.some((w) => w !== except && (at - w.from + intervalMs) % intervalMs < w.len);
   // A third into the longest quiet time between two of Prometheus's scrapes: clear of the work a scrape leaves
   // behind (Go's garbage collection runs after it), with most of the gap left for Sightline's own scrape.
   let best = 0;
   let bestRoom = -1;
   for (const w of windows) {
     const end = (w.from + w.len) % intervalMs;
-    if (inside(end)) continue;
+    if (inside(end, w)) continue;
     const room = Math.min(...windows.map((x) => (x.from - end + intervalMs) % intervalMs || intervalMs));
     if (room > bestRoom) {
       bestRoom = room;

@@ -307,3 +307,21 @@ describe('TargetScrapeState scrape cache', () => {
     for (const t of [1000, 2000]) expect(st.success(t, scrape(a, cpu0), 1).error).toContain('label_limit exceeded');
   });
 });
+
+describe('TargetScrapeState scrape cache across a sample_limit failure', () => {
+  it('forgets series the failed scrape no longer had, and labels them anew when they return', () => {
+    const st = new TargetScrapeState(settings({ sampleLimit: 2 }));
+    const x = s('m', ['i', 'x'], 1);
+    const y = s('m', ['i', 'y'], 2);
+    const z = s('m', ['i', 'z'], 3);
+    st.success(1000, scrape(x, y), 1);
+    expect(st.success(2000, scrape(z, x, y), 1).error).toBe('sample limit exceeded');
+    const cache = st as unknown as { raw: Map<string, unknown> };
+    expect(cache.raw.size).toBe(3);
+    const out = st.success(3000, scrape(x, z), 1);
+    expect(out.error).toBeNull();
+    expect(lines(out.samples).filter((l) => l.startsWith('m{'))).toEqual(['m{i="x", instance="a:9100", job="node"} 1@3000', 'm{i="z", instance="a:9100", job="node"} 3@3000']);
+    expect(out.seriesAdded).toBe(1);
+    expect([...cache.raw.keys()].sort()).toEqual(['m{i="x"}', 'm{i="z"}']);
+  });
+});

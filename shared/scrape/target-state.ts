@@ -187,14 +187,15 @@ export class TargetScrapeState {
         }
       }
     }
-    if (s.sampleLimit > 0 && postRelabel > s.sampleLimit) {
-      this.sweep(no, rawTouched, false);
-      return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
-    }
+    // The whole body was read: its order replaces the last one (so the order only holds entries the sweep keeps).
     next.length = n;
     this.spareOrder = prev;
     this.order = next;
     this.orderLength = n;
+    if (s.sampleLimit > 0 && postRelabel > s.sampleLimit) {
+      this.sweep(no, rawTouched, false);
+      return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
+    }
     const seen = samples.length;
     for (let k = 0; k < seen; k++) (samples[k] as SeriesEntry).seenNo = no;
     for (const entry of this.tracked) if (entry.trackedNo !== no) samples.push(stale(entry, time));
