@@ -13,6 +13,7 @@ import { dashboardRoutes } from './dashboards/routes.ts';
 import { nodeFiles, nodeLogDir } from './cli/node-files.ts';
 import { nodeRuleOptions } from './cli/node-rules.ts';
 import { nodeTlsFetch } from './cli/node-tls-fetch.ts';
+import { nodeScrapeGet } from './cli/node-scrape-get.ts';
 import { createGateway, type ConfigLoad } from './gateway.ts';
 import { LogHeadStore } from './head/log-store.ts';
 import type { ProcessStats } from './metrics/self-metrics.ts';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     reloadConfig: load,
     parse: parseScrapeBody,
     fetchFn,
+    scrapeGet: nodeScrapeGet(),
     files: nodeFiles,
     tlsFetch: nodeTlsFetch(nodeFiles.read, fetchFn),
     runtimeName: 'Node',

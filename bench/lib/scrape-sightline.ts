@@ -3,10 +3,14 @@ import { loadConfig } from '../../shared/config/index.ts';
 import { TargetScrapeState } from '../../shared/scrape/target-state.ts';
 import { Head } from '../../gateway/head/head.ts';
 import { systemClock, systemScheduler } from '../../gateway/runtime/ports.ts';
+import { nodeScrapeGet } from '../../gateway/cli/node-scrape-get.ts';
 import { fetchTarget } from '../../gateway/scrape/fetch-target.ts';
 import { resolveTargets } from '../../gateway/scrape/from-config.ts';
 import { ScrapeManager, type TargetSpec } from '../../gateway/scrape/manager.ts';
 import { parseScrapeBody } from '../../gateway/scrape/parse.ts';
+
+/** The scrapes' GET the Node gateway uses (gateway/node.ts), shared by every measurement here. */
+const scrapeGet = nodeScrapeGet();
 
 /** Median of a non-empty list. */
 export function median(xs: readonly number[]): number {
@@ -25,27 +29,45 @@ export function benchTarget(address: string, metricsPath: string): TargetSpec {
   return targets.active[0];
 }
 
+/** When each scrape may start: resolves at the next slot. */
+export type Pacer = () => Promise<void>;
+
+/** A pacer with one slot every `paceMs` from now on (scrapes run at a fixed interval, as a scrape loop runs them). */
+export function fixedPacer(paceMs: number): Pacer {
+  const start = performance.now();
+  let i = 0;
+  return async () => {
+    const wait = start + i++ * paceMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  };
+}
+
+/** Wall-clock span of one scrape (Unix ms), to tell which scrapes of the two sides overlapped. */
+export interface Span {
+  startMs: number;
+  endMs: number;
+}
+
 export interface EndToEnd {
   /** Wall time of each steady-state scrape (fetch, parse, relabel, append), ms. */
   scrapesMs: number[];
+  /** When each steady-state scrape ran. */
+  spans: Span[];
   /** The first scrape, which also creates every series. */
   firstMs: number;
+  /** When the first scrape ran. */
+  firstSpan: Span;
   /** What the gateway itself reports as the scrape's duration (its scrape_duration_seconds), ms, per steady-state scrape. */
   reportedMs: number[];
   samples: number;
 }
 
-/** Waits until `start + i * paceMs`, so scrapes run at a fixed interval as a scrape loop runs them. */
-async function paced(start: number, i: number, paceMs: number): Promise<void> {
-  const wait = start + i * paceMs - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-}
-
 /**
- * Scrapes `spec` `runs + 1` times, one every `paceMs`, through ScrapeManager.scrapeAllNow() on a fresh head. The
- * manager is stopped before targets are applied, so it runs no loop of its own and only these scrapes touch the head.
+ * Scrapes `spec` `runs + 1` times, each at the pacer's next slot, through ScrapeManager.scrapeAllNow() on a fresh
+ * head. The manager is stopped before targets are applied, so it runs no loop of its own and only these scrapes
+ * touch the head.
  */
-export async function scrapeEndToEnd(spec: TargetSpec, runs: number, paceMs: number): Promise<EndToEnd> {
+export async function scrapeEndToEnd(spec: TargetSpec, runs: number, pace: Pacer): Promise<EndToEnd> {
   const head = new Head({ epoch: 'bench' });
   const reported: number[] = [];
   let samples = 0;
@@ -53,6 +75,7 @@ export async function scrapeEndToEnd(spec: TargetSpec, runs: number, paceMs: num
   const manager = new ScrapeManager({
     head,
     fetchFn: (input, init) => fetch(input, init),
+    scrapeGet,
     clock: systemClock,
     scheduler: systemScheduler,
     parse: parseScrapeBody,
@@ -66,15 +89,17 @@ export async function scrapeEndToEnd(spec: TargetSpec, runs: number, paceMs: num
   manager.stop();
   manager.apply([spec]);
   const times: number[] = [];
-  const start = performance.now();
+  const spans: Span[] = [];
   for (let i = 0; i <= runs; i++) {
-    await paced(start, i, paceMs);
+    await pace();
+    const startMs = Date.now();
     const t0 = performance.now();
     await manager.scrapeAllNow();
     times.push(performance.now() - t0);
+    spans.push({ startMs, endMs: Date.now() });
     if (error !== null) throw new Error(`scrape of ${spec.url} failed: ${error}`);
   }
-  return { firstMs: times[0], scrapesMs: times.slice(1), reportedMs: reported.slice(1), samples };
+  return { firstMs: times[0], firstSpan: spans[0], scrapesMs: times.slice(1), spans: spans.slice(1), reportedMs: reported.slice(1), samples };
 }
 
 export interface Stages {
@@ -82,21 +107,24 @@ export interface Stages {
   parseMs: number[];
   /** Labelling, staleness tracking and the head append (TargetScrapeState.success + Head.append). */
   ingestMs: number[];
+  /** When each scrape ran, the warm-up included. */
+  spans: Span[];
   bytes: number;
 }
 
-/** The same path as a TargetLoop scrape, stage by stage, `runs` steady-state times after one warm-up, one every `paceMs`. */
-export async function scrapeStages(spec: TargetSpec, runs: number, paceMs: number): Promise<Stages> {
+/** The same path as a TargetLoop scrape, stage by stage, `runs` steady-state times after one warm-up, each at the pacer's next slot. */
+export async function scrapeStages(spec: TargetSpec, runs: number, pace: Pacer): Promise<Stages> {
   const head = new Head({ epoch: 'bench-stages' });
   const state = new TargetScrapeState(spec.settings);
-  const out: Stages = { fetchMs: [], parseMs: [], ingestMs: [], bytes: 0 };
-  const start = performance.now();
+  const out: Stages = { fetchMs: [], parseMs: [], ingestMs: [], spans: [], bytes: 0 };
   for (let i = 0; i <= runs; i++) {
-    await paced(start, i, paceMs);
+    await pace();
+    const startMs = Date.now();
     const t0 = performance.now();
     const fetched = await fetchTarget({
       url: spec.url,
       fetchFn: (input, init) => fetch(input, init),
+      get: scrapeGet,
       scheduler: systemScheduler,
       timeoutMs: spec.timeoutMs,
       accept: spec.accept,
@@ -113,6 +141,7 @@ export async function scrapeStages(spec: TargetSpec, runs: number, paceMs: numbe
     const output = state.success(now, parsed.scrape, t1 - t0, fetched.bytes);
     head.append(output.samples, now, output.metadata, output.exemplars);
     const t3 = performance.now();
+    out.spans.push({ startMs, endMs: Date.now() });
     out.bytes = fetched.bytes;
     if (i === 0) continue;
     out.fetchMs.push(t1 - t0);
@@ -148,6 +177,7 @@ export async function headMemory(spec: TargetSpec, appends: number, gc: () => vo
   const fetched = await fetchTarget({
     url: spec.url,
     fetchFn: (input, init) => fetch(input, init),
+    get: scrapeGet,
     scheduler: systemScheduler,
     timeoutMs: spec.timeoutMs,
     accept: spec.accept,

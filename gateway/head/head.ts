@@ -23,6 +23,11 @@ export interface AppendSample {
   v: number;
   /** labelsKey(labels) if the caller has it. */
   key?: string;
+  /**
+   * Where the head remembers the series it stored the sample in, when the object declares the field: a caller that
+   * appends the same object again (the scrape cache reuses one per series) then skips the label lookup. Opaque.
+   */
+  ref?: unknown;
 }
 
 export interface AppendExemplar {
@@ -149,7 +154,12 @@ export class Head implements Queryable {
     const vals = new Float64Array(samples.length);
     let n = 0;
     for (const s of samples) {
-      const series = this.getOrCreate(s.labels, s.key);
+      let series = s.ref as HeadSeries | undefined;
+      // A remembered series is used while this head still holds it (compaction may have dropped it since).
+      if (series === undefined || this.byId.get(series.id) !== series) {
+        series = this.getOrCreate(s.labels, s.key);
+        if ('ref' in s) s.ref = series;
+      }
       if (!series.samples.append(s.t, s.v)) {
         this.outOfOrder++;
         continue;

@@ -17,6 +17,31 @@ export interface Scheduler {
 /** The fetch a scrape uses; the Web-standard signature, so Node, Workers and test fakes all fit. */
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
+/** One scrape response with its body still unread (see ScrapeGetFn). */
+export interface ScrapeResponse {
+  readonly status: number;
+  readonly statusText: string;
+  /** The Content-Type header, '' when there is none. */
+  readonly contentType: string;
+  /**
+   * Reads the whole body, decompressed and decoded as UTF-8 (a leading BOM dropped, invalid bytes as U+FFFD), or
+   * null as soon as it exceeds `limit` bytes (0: no limit). Rejects when the request's signal aborts.
+   */
+  read(limit: number): Promise<{ text: string; bytes: number } | null>;
+  /** Drops the body unread. */
+  discard(): void;
+}
+
+/**
+ * The HTTP GET of a scrape. fetch-target.ts builds one over any FetchFn; Node passes its own over node:http, which
+ * skips the Web streams a fetch Response reads through. Rejects on network errors as fetch does (an Error whose
+ * cause is the socket error), and when init.signal aborts.
+ */
+export type ScrapeGetFn = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal; redirect: 'follow' | 'manual' },
+) => Promise<ScrapeResponse>;
+
 /** Reads a text file (credentials_file, password_file, file_sd files); rejects with the OS error. */
 export type FileReader = (path: string) => Promise<string>;
 

@@ -1,9 +1,11 @@
 // One HTTP scrape: Prometheus's request headers, a timeout through AbortSignal, a capped body read.
-import type { FetchFn, Scheduler } from '../runtime/ports.ts';
+import type { FetchFn, Scheduler, ScrapeGetFn, ScrapeResponse } from '../runtime/ports.ts';
 
 export interface FetchTargetOptions {
   url: string;
   fetchFn: FetchFn;
+  /** The GET to use instead of one over fetchFn (Node's over node:http). */
+  get?: ScrapeGetFn;
   scheduler: Scheduler;
   timeoutMs: number;
   accept: string;
@@ -43,14 +45,15 @@ export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetRes
   };
   const prefix = `Get "${o.url}"`;
   try {
-    const response = await o.fetchFn(o.url, { headers, signal: controller.signal, redirect: o.followRedirects === false ? 'manual' : 'follow' });
+    const get = o.get ?? fetchGet(o.fetchFn);
+    const response = await get(o.url, { headers, signal: controller.signal, redirect: o.followRedirects === false ? 'manual' : 'follow' });
     if (response.status !== 200) {
-      await response.body?.cancel().catch(() => undefined);
+      response.discard();
       return { ok: false, error: `server returned HTTP status ${response.status} ${response.statusText}`.trimEnd() };
     }
-    const read = await readCapped(response, o.bodySizeLimit, controller.signal);
+    const read = await response.read(o.bodySizeLimit);
     if (read === null) return { ok: false, error: `body size limit exceeded (limit: ${o.bodySizeLimit} bytes)`, overLimit: true };
-    return { ok: true, body: read.text, contentType: response.headers.get('content-type') ?? '', bytes: read.bytes };
+    return { ok: true, body: read.text, contentType: response.contentType, bytes: read.bytes };
   } catch (e) {
     if (timedOut) return { ok: false, error: `${prefix}: context deadline exceeded (scrape_timeout ${o.timeoutMs / 1000}s)` };
     if (o.signal?.aborted) return { ok: false, error: `${prefix}: scrape cancelled` };
@@ -59,6 +62,21 @@ export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetRes
     o.scheduler.clearTimeout(timer);
     o.signal?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/** A ScrapeGetFn over a Web-standard fetch (Workers, tls_config fetches, tests). */
+export function fetchGet(fetchFn: FetchFn): ScrapeGetFn {
+  return async (url, init) => {
+    const response = await fetchFn(url, init);
+    const out: ScrapeResponse = {
+      status: response.status,
+      statusText: response.statusText,
+      contentType: response.headers.get('content-type') ?? '',
+      read: (limit) => readCapped(response, limit, init.signal),
+      discard: () => void response.body?.cancel().catch(() => undefined),
+    };
+    return out;
+  };
 }
 
 /**

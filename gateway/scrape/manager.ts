@@ -3,10 +3,11 @@ import type { TLSConfig } from '../../shared/config/types.ts';
 import type { ExpositionFormat } from '../../shared/exposition/types.ts';
 import { labelsKey, type Labels } from '../../shared/model/labels.ts';
 import { alignScrapeTimestamp, nextScrapeTime, scrapeOffset } from '../../shared/scrape/offset.ts';
+import { detach } from '../../shared/scrape/detach.ts';
 import { TargetScrapeState } from '../../shared/scrape/target-state.ts';
 import type { ExposedScrape, ScrapeOutput, ScrapeSettings } from '../../shared/scrape/types.ts';
 import type { Head } from '../head/head.ts';
-import type { Clock, FetchFn, FileReader, Scheduler, TimerHandle, TlsFetchFactory } from '../runtime/ports.ts';
+import type { Clock, FetchFn, FileReader, Scheduler, ScrapeGetFn, TimerHandle, TlsFetchFactory } from '../runtime/ports.ts';
 import { fetchTarget, type FetchTargetResult } from './fetch-target.ts';
 import { resolveSecretHeaders, type SecretFiles } from './secrets.ts';
 
@@ -85,6 +86,8 @@ export interface TargetStatus {
 export interface ScrapeManagerDeps {
   head: Head;
   fetchFn: FetchFn;
+  /** A faster GET for targets without a tls_config (Node's over node:http); absent: a GET over fetchFn. */
+  scrapeGet?: ScrapeGetFn;
   clock: Clock;
   scheduler: Scheduler;
   parse: ExpositionParser;
@@ -316,7 +319,9 @@ class TargetLoop {
       headers = { ...headers, ...resolved.headers };
     }
     let fetchFn = this.deps.fetchFn;
+    let get = this.deps.scrapeGet;
     if (spec.tls !== undefined) {
+      get = undefined;
       if (this.deps.tlsFetch === undefined) {
         return { ok: false, error: `tls_config (CA, client certificate, server_name, insecure_skip_verify) is not supported on ${this.deps.runtimeName ?? 'this runtime'}` };
       }
@@ -329,6 +334,7 @@ class TargetLoop {
     return fetchTarget({
       url: spec.url,
       fetchFn,
+      get,
       scheduler: this.deps.scheduler,
       timeoutMs: spec.timeoutMs,
       accept: spec.accept,
@@ -342,12 +348,15 @@ class TargetLoop {
   }
 }
 
-/** The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (approximated by UTF-16 length, then trimmed). */
+/** Scratch space for cut(). */
+let cutBuffer: Uint8Array | null = null;
+
+/** The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (never a character cut in half), as its own string. */
 function cut(body: string): { body: string; truncated: boolean } {
   if (body.length <= LAST_SCRAPE_MAX_BYTES / 4) return { body, truncated: false };
-  const bytes = new TextEncoder().encode(body);
-  if (bytes.length <= LAST_SCRAPE_MAX_BYTES) return { body, truncated: false };
-  // fatal: false drops a code point cut in half at the end instead of throwing.
-  const text = new TextDecoder('utf-8').decode(bytes.subarray(0, LAST_SCRAPE_MAX_BYTES));
-  return { body: text.replace(/\uFFFD$/, ''), truncated: true };
+  cutBuffer ??= new Uint8Array(LAST_SCRAPE_MAX_BYTES);
+  // encodeInto stops at the first character that does not fit whole: `read` units are the longest prefix that fits.
+  const { read } = new TextEncoder().encodeInto(body, cutBuffer);
+  if (read === body.length) return { body, truncated: false };
+  return { body: detach(body.slice(0, read)), truncated: true };
 }

@@ -213,3 +213,115 @@ describe('TargetScrapeState.inherit', () => {
     expect(out.seriesAdded).toBe(0);
   });
 });
+
+describe('TargetScrapeState scrape cache', () => {
+  const a = s('m', ['i', 'a'], 1);
+  const b = s('m', ['i', 'b'], 2);
+  const c = s('m', ['i', 'c'], 3);
+  const scraped = (out: { samples: readonly OutputSample[] }): string[] => lines(out.samples).filter((l) => l.startsWith('m{'));
+
+  it('follows series that moved, were inserted or removed between scrapes', () => {
+    const st = new TargetScrapeState(settings());
+    st.success(1000, scrape(a, b, c), 1);
+    const moved = st.success(2000, scrape(c, s('m', ['i', 'new'], 9), a), 1);
+    expect(scraped(moved)).toEqual([
+      'm{i="c", instance="a:9100", job="node"} 3@2000',
+      'm{i="new", instance="a:9100", job="node"} 9@2000',
+      'm{i="a", instance="a:9100", job="node"} 1@2000',
+      'm{i="b", instance="a:9100", job="node"} stale@2000',
+    ]);
+    expect(moved.seriesAdded).toBe(1);
+    const back = st.success(3000, scrape(a, b, c), 1);
+    expect(scraped(back)).toEqual([
+      'm{i="a", instance="a:9100", job="node"} 1@3000',
+      'm{i="b", instance="a:9100", job="node"} 2@3000',
+      'm{i="c", instance="a:9100", job="node"} 3@3000',
+      'm{i="new", instance="a:9100", job="node"} stale@3000',
+    ]);
+    expect(back.seriesAdded).toBe(1);
+  });
+
+  it('drops the entries of a series that disappeared: it is new again when it returns', () => {
+    const st = new TargetScrapeState(settings());
+    st.success(1000, scrape(a, b), 1);
+    st.success(2000, scrape(a), 1);
+    st.success(3000, scrape(a), 1);
+    const cache = st as unknown as { raw: Map<string, unknown>; byKey: Map<string, unknown> };
+    expect([...cache.raw.keys()]).toEqual(['m{i="a"}']);
+    expect(cache.byKey.size).toBe(1);
+    const returned = st.success(4000, scrape(a, b), 1);
+    expect(returned.seriesAdded).toBe(1);
+    expect(cache.raw.size).toBe(2);
+  });
+
+  it('treats two spellings of one series as one (a duplicate), whatever the label order', () => {
+    const st = new TargetScrapeState(settings());
+    for (const t of [1000, 2000]) {
+      const out = st.success(t, scrape(s('m', ['x', '1', 'y', '2'], 1), s('m', ['y', '2', 'x', '1'], 2)), 1);
+      expect(scraped(out)).toEqual([`m{instance="a:9100", job="node", x="1", y="2"} 1@${t}`]);
+    }
+  });
+
+  it('keeps a series and its stale marker apart when it moves to an explicit timestamp', () => {
+    const st = new TargetScrapeState(settings());
+    st.success(1000, scrape(s('m', ['i', 'a'], 1)), 1);
+    const out = st.success(2000, scrape(s('m', ['i', 'a'], 5, 1500)), 1);
+    expect(scraped(out)).toEqual(['m{i="a", instance="a:9100", job="node"} 5@1500', 'm{i="a", instance="a:9100", job="node"} stale@2000']);
+  });
+
+  it('labels anew after a reload that changed metric relabelling, even when it inherits the series', () => {
+    const before = new TargetScrapeState(settings());
+    before.success(1000, scrape(a, b), 1);
+    const after = new TargetScrapeState(settings({ metricRelabel: (l) => ({ ...l, env: 'prod' }) }));
+    after.inherit(before);
+    const out = after.success(2000, scrape(a, b), 1);
+    expect(scraped(out)).toEqual([
+      'm{env="prod", i="a", instance="a:9100", job="node"} 1@2000',
+      'm{env="prod", i="b", instance="a:9100", job="node"} 2@2000',
+      'm{i="a", instance="a:9100", job="node"} stale@2000',
+      'm{i="b", instance="a:9100", job="node"} stale@2000',
+    ]);
+    expect(out.seriesAdded).toBe(2);
+  });
+
+  it('caches a series that relabelling drops, and still counts it as scraped', () => {
+    let calls = 0;
+    const st = new TargetScrapeState(
+      settings({
+        metricRelabel: (l) => {
+          calls++;
+          return l.i === 'b' ? null : l;
+        },
+      }),
+    );
+    st.success(1000, scrape(a, b), 1);
+    const out = st.success(2000, scrape(a, b), 1);
+    expect(calls).toBe(2);
+    expect(out.scraped).toBe(2);
+    expect(out.postRelabel).toBe(1);
+    expect(scraped(out)).toEqual(['m{i="a", instance="a:9100", job="node"} 1@2000']);
+  });
+
+  it('checks label limits on every scrape, not only when the series is new', () => {
+    const st = new TargetScrapeState(settings({ labelLimit: 3 }));
+    for (const t of [1000, 2000]) expect(st.success(t, scrape(a, cpu0), 1).error).toContain('label_limit exceeded');
+  });
+});
+
+describe('TargetScrapeState scrape cache across a sample_limit failure', () => {
+  it('forgets series the failed scrape no longer had, and labels them anew when they return', () => {
+    const st = new TargetScrapeState(settings({ sampleLimit: 2 }));
+    const x = s('m', ['i', 'x'], 1);
+    const y = s('m', ['i', 'y'], 2);
+    const z = s('m', ['i', 'z'], 3);
+    st.success(1000, scrape(x, y), 1);
+    expect(st.success(2000, scrape(z, x, y), 1).error).toBe('sample limit exceeded');
+    const cache = st as unknown as { raw: Map<string, unknown> };
+    expect(cache.raw.size).toBe(3);
+    const out = st.success(3000, scrape(x, z), 1);
+    expect(out.error).toBeNull();
+    expect(lines(out.samples).filter((l) => l.startsWith('m{'))).toEqual(['m{i="x", instance="a:9100", job="node"} 1@3000', 'm{i="z", instance="a:9100", job="node"} 3@3000']);
+    expect(out.seriesAdded).toBe(1);
+    expect([...cache.raw.keys()].sort()).toEqual(['m{i="x"}', 'm{i="z"}']);
+  });
+});

@@ -3,6 +3,7 @@ import { labelsKey, METRIC_NAME, sortedNames, type Labels } from '../model/label
 import { STALE_NAN } from '../model/stale.ts';
 import { EXTRA_REPORT_METADATA, REPORT_METADATA, reportSamples, reportSeriesLabels, type ScrapeReport } from './report.ts';
 import { applyTargetLabels } from './target-labels.ts';
+import { detach } from './detach.ts';
 import type { MetricMetadata } from '../stream/protocol.ts';
 import type { ExposedScrape, OutputExemplar, OutputSample, ScrapeOutput, ScrapeSettings } from './types.ts';
 
@@ -13,10 +14,35 @@ function ms(d: Duration): number {
   return typeof d === 'number' ? d : d();
 }
 
-interface LabelCacheEntry {
-  /** Final labels, or null when metric relabelling drops the series. */
-  labels: Labels | null;
-  key: string;
+/**
+ * One final series of this target (after target labels and metric relabelling), shared by every spelling of it.
+ * It is also the series' OutputSample: each scrape sets t and v and hands the same object out again.
+ */
+interface SeriesEntry extends OutputSample {
+  readonly labels: Labels;
+  readonly key: string;
+  t: number;
+  v: number;
+  /** Number of the scrape that last wrote a sample for it: a second sample in that scrape is a duplicate. */
+  scrapeNo: number;
+  /** Number of the last successful scrape that exposed it (scrape_series_added counts the others). */
+  seenNo: number;
+  /** Number of the scrape whose sample makes it due a stale marker once it disappears. */
+  trackedNo: number;
+}
+
+/** A series as written in the exposition (before any labelling), mapped to its final series. */
+interface RawEntry {
+  /** The series text (a copy, detached from the body it came from). */
+  readonly text: string;
+  /** null: metric relabelling drops it (or leaves it nameless). */
+  readonly series: SeriesEntry | null;
+  /** The label-limit error the series causes (limits are fixed per state, so checked once per series), or null. */
+  readonly limitError: string | null;
+  /** Number of the last scrape that exposed this text. */
+  scrapeNo: number;
+  /** Its index among the samples of that scrape, where the next scrape most likely has it again. */
+  index: number;
 }
 
 /** A failed scrape: the fetch error, or a body that could not be parsed or broke a limit. */
@@ -30,15 +56,32 @@ export interface ScrapeFailure {
 }
 
 /**
- * Per-target state across scrapes, mirroring Prometheus's scrape cache: the series of the previous scrape (for stale
- * markers and scrape_series_added) and the raw-to-final label mapping (so relabelling runs once per series).
+ * Per-target state across scrapes, mirroring Prometheus's scrape cache: each series as written maps to its final,
+ * labelled series (so parsing labels, relabelling and keying run once per series, not once per scrape), and the
+ * final series carry the numbers of the scrapes that saw them, for duplicates, stale markers and
+ * scrape_series_added. Entries of series a scrape no longer exposes are dropped after it.
  */
 export class TargetScrapeState {
+  /** Series as written → final series. Keys are copied out of the body, so they do not pin it in memory. */
+  private raw = new Map<string, RawEntry>();
+  /** Label names and values of the series, one copy each (see sortedLabels). */
+  private strings = new Map<string, string>();
+  /** Final series by labelsKey: every spelling of one series shares its entry. */
+  private byKey = new Map<string, SeriesEntry>();
   /** Series written by the last scrape that must get a stale marker when they disappear. */
-  private tracked = new Map<string, Labels>();
-  /** Series of the last successful scrape, for scrape_series_added. */
-  private lastSeen = new Set<string>();
-  private labelCache = new Map<string, LabelCacheEntry>();
+  private tracked: SeriesEntry[] = [];
+  /**
+   * The raw entry of every sample of the last scrape that got this far, in order (`order[0, orderLength)`), and a
+   * spare array the next scrape fills: expositions list their series in the same order every time, so a scrape
+   * compares each series text with the one at the same place last time before it falls back to a hash lookup.
+   */
+  private order: RawEntry[] = [];
+  private orderLength = 0;
+  private spareOrder: RawEntry[] = [];
+  /** Number of the latest scrape processed (success or failure with samples). */
+  private scrapeNo = 0;
+  /** Number of the last successful scrape (SeriesEntry.seenNo equal to it: seen there). */
+  private lastSuccessNo = 0;
   private readonly report: Labels[];
 
   constructor(readonly settings: ScrapeSettings) {
@@ -54,8 +97,13 @@ export class TargetScrapeState {
    * series continue without stale markers. Labelling is redone, since the new settings build the labels.
    */
   inherit(previous: TargetScrapeState): void {
+    this.byKey = previous.byKey;
     this.tracked = previous.tracked;
-    this.lastSeen = previous.lastSeen;
+    this.scrapeNo = previous.scrapeNo;
+    this.lastSuccessNo = previous.lastSuccessNo;
+    this.raw = new Map();
+    this.order = [];
+    this.orderLength = 0;
   }
 
   /** The report values every scrape shares (the extra metrics' configured limits). */
@@ -77,43 +125,83 @@ export class TargetScrapeState {
    */
   success(time: number, scrape: ExposedScrape, durationMs: Duration, bodyBytes = 0): ScrapeOutput {
     const s = this.settings;
+    const no = ++this.scrapeNo;
     const samples: OutputSample[] = [];
     const exemplars: OutputExemplar[] = [];
-    const seen = new Set<string>();
-    const nextTracked = new Map<string, Labels>();
+    const nextTracked: SeriesEntry[] = [];
+    const honor = s.honorTimestamps;
+    const trackExplicit = s.trackTimestampsStaleness;
+    const lastSuccess = this.lastSuccessNo;
+    const timestamps = scrape.timestampsMs;
+    const values = scrape.values;
+    const hasExemplars = scrape.exemplars.size > 0;
     let postRelabel = 0;
     let seriesAdded = 0;
+    let rawTouched = 0;
     const n = scrape.length;
+    const prev = this.order;
+    const prevLength = this.orderLength;
+    const next = this.spareOrder;
+    let j = 0;
     for (let i = 0; i < n; i++) {
-      const entry = this.resolve(scrape, i);
-      if (entry.labels === null) continue;
+      const text = scrape.seriesText(i);
+      // Same text as at this place last scrape: a string comparison, no hashing of the text.
+      let raw: RawEntry | undefined = j < prevLength ? prev[j] : undefined;
+      if (raw !== undefined && raw.text === text) j++;
+      else {
+        raw = this.raw.get(text);
+        if (raw === undefined) {
+          raw = this.resolve(scrape, i, text);
+          this.raw.set(raw.text, raw);
+        } else if (raw.scrapeNo !== no) j = raw.index + 1; // the series moved (others were added or removed): follow it
+      }
+      if (raw.scrapeNo !== no) {
+        raw.scrapeNo = no;
+        rawTouched++;
+      }
+      raw.index = i;
+      next[i] = raw;
+      const entry = raw.series;
+      if (entry === null) continue;
       postRelabel++;
-      const limitError = this.checkLimits(entry.labels);
-      if (limitError !== null) {
-        return this.failure(time, { error: limitError, scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
+      if (raw.limitError !== null) {
+        return this.failure(time, { error: raw.limitError, scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
       }
       // A repeated series within one scrape is a duplicate sample; Prometheus keeps the first.
-      if (seen.has(entry.key)) continue;
-      seen.add(entry.key);
-      const exposedTs = scrape.timestampsMs[i];
-      const explicit = s.honorTimestamps && exposedTs === exposedTs;
-      samples.push({ labels: entry.labels, t: explicit ? exposedTs : time, v: scrape.values[i], key: entry.key });
-      if (!explicit || s.trackTimestampsStaleness) nextTracked.set(entry.key, entry.labels);
-      if (!this.lastSeen.has(entry.key)) seriesAdded++;
-      const e = scrape.exemplars.get(i);
-      if (e !== undefined) {
-        exemplars.push({ series: entry.labels, labels: fromFlat(e.labels), value: e.value, timestamp: e.timestampMs ?? null });
+      if (entry.scrapeNo === no) continue;
+      entry.scrapeNo = no;
+      const exposedTs = timestamps[i];
+      const explicit = honor && exposedTs === exposedTs;
+      entry.t = explicit ? exposedTs : time;
+      entry.v = values[i];
+      samples.push(entry);
+      if (!explicit || trackExplicit) {
+        entry.trackedNo = no;
+        nextTracked.push(entry);
+      }
+      if (entry.seenNo !== lastSuccess) seriesAdded++;
+      if (hasExemplars) {
+        const e = scrape.exemplars.get(i);
+        if (e !== undefined) {
+          exemplars.push({ series: entry.labels, labels: fromFlat(e.labels), value: e.value, timestamp: e.timestampMs ?? null });
+        }
       }
     }
+    // The whole body was read: its order replaces the last one (so the order only holds entries the sweep keeps).
+    next.length = n;
+    this.spareOrder = prev;
+    this.order = next;
+    this.orderLength = n;
     if (s.sampleLimit > 0 && postRelabel > s.sampleLimit) {
+      this.sweep(no, rawTouched, false);
       return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
     }
-    for (const [key, labels] of this.tracked) {
-      if (!nextTracked.has(key)) samples.push({ labels, t: time, v: STALE_NAN, key });
-    }
+    const seen = samples.length;
+    for (let k = 0; k < seen; k++) (samples[k] as SeriesEntry).seenNo = no;
+    for (const entry of this.tracked) if (entry.trackedNo !== no) samples.push(stale(entry, time));
     this.tracked = nextTracked;
-    this.lastSeen = seen;
-    if (this.labelCache.size > 2 * seen.size + 1000) this.labelCache.clear();
+    this.lastSuccessNo = no;
+    this.sweep(no, rawTouched, seen);
     const scraped = n;
     samples.push(
       ...reportSamples(
@@ -125,6 +213,21 @@ export class TargetScrapeState {
     const metadata = scrape.families.map((f): [string, MetricMetadata] => [f.name, { type: f.type, help: f.help, unit: f.unit }]);
     metadata.push(...this.reportMetadata);
     return { samples, metadata, exemplars, error: null, scraped, postRelabel, seriesAdded };
+  }
+
+  /**
+   * Drops cache entries scrape `no` did not touch, when there are any (a stable target has none, so this costs
+   * nothing). After a success (`seriesSeen` = distinct series it had) a final series is kept only if that scrape had
+   * it; after a failed one, also if the last successful scrape had it, for scrape_series_added.
+   */
+  private sweep(no: number, rawTouched: number, seriesSeen: number | false): void {
+    if (this.raw.size > rawTouched) {
+      for (const [text, raw] of this.raw) if (raw.scrapeNo !== no) this.raw.delete(text);
+    }
+    if (seriesSeen === false || this.byKey.size > seriesSeen) {
+      const keepSeen = this.lastSuccessNo;
+      for (const [key, entry] of this.byKey) if (entry.scrapeNo !== no && entry.seenNo !== keepSeen) this.byKey.delete(key);
+    }
   }
 
   /** Processes a failed scrape: every tracked series goes stale, `up` becomes 0 (never stale). */
@@ -151,26 +254,52 @@ export class TargetScrapeState {
 
   private staleTracked(time: number): OutputSample[] {
     const samples: OutputSample[] = [];
-    for (const [key, labels] of this.tracked) samples.push({ labels, t: time, v: STALE_NAN, key });
-    this.tracked = new Map();
+    for (const entry of this.tracked) samples.push(stale(entry, time));
+    this.tracked = [];
     return samples;
   }
 
-  private resolve(scrape: ExposedScrape, i: number): LabelCacheEntry {
-    // Keyed by the series as written (like Prometheus's cache of raw metric strings): labels are built on a miss only.
-    const rawKey = scrape.seriesText(i);
-    let entry = this.labelCache.get(rawKey);
-    if (entry === undefined) {
-      const raw = fromFlat(scrape.labels(i));
-      raw[METRIC_NAME] = scrape.name(i);
-      let labels: Labels | null = applyTargetLabels(raw, this.settings.targetLabels, this.settings.honorLabels);
-      if (this.settings.metricRelabel) labels = this.settings.metricRelabel(labels);
-      if (labels !== null && !labels[METRIC_NAME]) labels = null;
-      if (labels !== null) labels = sortedLabels(labels);
-      entry = { labels, key: labels === null ? '' : labelsKey(labels) };
-      this.labelCache.set(rawKey, entry);
+  /** Labels series i (written as `text`) on a cache miss: target labels, metric relabelling, limits. */
+  private resolve(scrape: ExposedScrape, i: number, text: string): RawEntry {
+    const raw = fromFlat(scrape.labels(i));
+    raw[METRIC_NAME] = scrape.name(i);
+    let labels: Labels | null = applyTargetLabels(raw, this.settings.targetLabels, this.settings.honorLabels);
+    if (this.settings.metricRelabel) labels = this.settings.metricRelabel(labels);
+    if (labels !== null && !labels[METRIC_NAME]) labels = null;
+    let series: SeriesEntry | null = null;
+    let limitError: string | null = null;
+    if (labels !== null) {
+      const final = this.sortedLabels(labels);
+      const key = labelsKey(final);
+      series = this.byKey.get(key) ?? null;
+      if (series === null) {
+        series = { labels: final, key, t: 0, v: 0, ref: undefined, scrapeNo: 0, seenNo: -1, trackedNo: 0 };
+        this.byKey.set(key, series);
+      }
+      limitError = this.checkLimits(series.labels);
     }
-    return entry;
+    return { text: detach(text), series, limitError, scrapeNo: 0, index: -1 };
+  }
+
+  /**
+   * Labels in canonical (sorted) name order, so every consumer sees one shape per series, made of interned strings:
+   * one copy of each name and value for all the target's series, none of them a view into a scraped body.
+   */
+  private sortedLabels(labels: Labels): Labels {
+    const out: Record<string, string> = {};
+    for (const name of sortedNames(labels)) out[this.intern(name)] = this.intern(labels[name]);
+    return out;
+  }
+
+  private intern(s: string): string {
+    let kept = this.strings.get(s);
+    if (kept === undefined) {
+      // Bounded: once it holds far more strings than the series need, start over (kept strings stay valid).
+      if (this.strings.size > 4 * this.byKey.size + 10_000) this.strings.clear();
+      kept = detach(s);
+      this.strings.set(kept, kept);
+    }
+    return kept;
   }
 
   private checkLimits(labels: Labels): string | null {
@@ -195,12 +324,11 @@ export class TargetScrapeState {
   }
 }
 
-/** Labels in canonical (sorted) name order, so every consumer sees one shape per series. */
-function sortedLabels(labels: Labels): Labels {
-  const out: Record<string, string> = {};
-  for (const name of sortedNames(labels)) out[name] = labels[name];
-  return out;
+/** The series' stale marker at `time` (a new object: the entry may be this scrape's sample with its own time). */
+function stale(entry: SeriesEntry, time: number): OutputSample {
+  return { labels: entry.labels, t: time, v: STALE_NAN, key: entry.key };
 }
+
 
 function fromFlat(flat: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};

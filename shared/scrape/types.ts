@@ -61,6 +61,8 @@ export interface OutputSample {
   v: number;
   /** labelsKey(labels), when already known: spares storage from recomputing it per sample. */
   key?: string;
+  /** Storage's memo of where it stored this series (see Head's AppendSample.ref); opaque here. */
+  ref?: unknown;
 }
 
 export interface OutputExemplar {

@@ -1,0 +1,187 @@
+// Tests for Node's scrape GET through fetchTarget against real HTTP servers on 127.0.0.1.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemScheduler } from '../runtime/ports.ts';
+import { fetchTarget, type FetchTargetOptions } from '../scrape/fetch-target.ts';
+import { MAX_REDIRECTS, nodeScrapeGet } from './node-scrape-get.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+let main: Server;
+let other: Server;
+let base: string;
+let otherBase: string;
+const seen: IncomingMessage[] = [];
+const routes = new Map<string, Handler>();
+
+const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+const PAGE = '# TYPE up gauge\nup{l="é😀"} 1\n';
+
+async function listen(handler: Handler): Promise<[Server, string]> {
+  const server = createServer(handler);
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return [server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`];
+}
+
+beforeAll(async () => {
+  [main, base] = await listen((req, res) => {
+    seen.push(req);
+    const route = routes.get(new URL(req.url ?? '/', 'http://x').pathname);
+    if (route === undefined) res.writeHead(404, 'Not Found').end('no such page\n');
+    else route(req, res);
+  });
+  [other, otherBase] = await listen((req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT }).end(`auth{v="${req.headers.authorization ?? ''}"} 1\n`);
+  });
+  routes.set('/plain', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT }).end(PAGE));
+  routes.set('/gzip', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'gzip' }).end(gzipSync(PAGE)));
+  routes.set('/deflate', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'deflate' }).end(deflateSync(PAGE)));
+  routes.set('/br', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'br' }).end(brotliCompressSync(PAGE)));
+  routes.set('/bom', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT }).end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(PAGE)])));
+  routes.set('/no-type', (_req, res) => res.writeHead(200).end('up 1\n'));
+  routes.set('/split', (_req, res) => {
+    // UTF-8 sequences cut between chunks.
+    res.writeHead(200, { 'Content-Type': TEXT });
+    const bytes = Buffer.from(PAGE);
+    let i = 0;
+    const next = (): void => {
+      if (i >= bytes.length) return void res.end();
+      res.write(bytes.subarray(i, i + 1));
+      i++;
+      setImmediate(next);
+    };
+    next();
+  });
+  routes.set('/big', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT });
+    res.end('x'.repeat(1 << 20));
+  });
+  routes.set('/big-gzip', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'gzip' }).end(gzipSync('x'.repeat(1 << 20))));
+  routes.set('/hang', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT });
+    res.write('up 1\n');
+  });
+  routes.set('/unavailable', (_req, res) => res.writeHead(503, 'Service Unavailable').end('try later\n'));
+  routes.set('/redirect', (_req, res) => res.writeHead(302, 'Found', { Location: '/plain' }).end());
+  routes.set('/redirect-away', (_req, res) => res.writeHead(307, { Location: `${otherBase}/auth` }).end());
+  routes.set('/redirect-home', (_req, res) => res.writeHead(301, { Location: `${base}/auth` }).end());
+  routes.set('/auth', (req, res) => res.writeHead(200, { 'Content-Type': TEXT }).end(`auth{v="${req.headers.authorization ?? ''}"} 1\n`));
+  routes.set('/loop', (_req, res) => res.writeHead(302, { Location: '/loop' }).end());
+});
+
+afterAll(async () => {
+  for (const server of [main, other]) {
+    server.closeAllConnections();
+    await new Promise((ok) => server.close(ok));
+  }
+});
+
+const get = nodeScrapeGet();
+
+function scrape(path: string, over: Partial<FetchTargetOptions> = {}) {
+  return fetchTarget({
+    url: `${base}${path}`,
+    fetchFn: () => Promise.reject(new Error('fetchFn must not be used')),
+    get,
+    scheduler: systemScheduler,
+    timeoutMs: 10_000,
+    accept: 'text/plain;version=0.0.4',
+    userAgent: 'Sightline/test',
+    compression: true,
+    bodySizeLimit: 0,
+    ...over,
+  });
+}
+
+describe('nodeScrapeGet', () => {
+  it("sends Prometheus's scrape headers and returns the body, its Content-Type and size", async () => {
+    seen.length = 0;
+    const r = await scrape('/plain', { headers: { Authorization: 'Bearer t', 'X-Extra': 'a' }, timeoutMs: 2500 });
+    expect(r).toEqual({ ok: true, body: PAGE, contentType: TEXT, bytes: Buffer.byteLength(PAGE) });
+    const h = seen[0].headers;
+    expect([h.accept, h['accept-encoding'], h['user-agent'], h['x-prometheus-scrape-timeout-seconds'], h.authorization, h['x-extra']]).toEqual([
+      'text/plain;version=0.0.4',
+      'gzip',
+      'Sightline/test',
+      '2.5',
+      'Bearer t',
+      'a',
+    ]);
+    expect((await scrape('/no-type')).ok && (await scrape('/no-type'))).toMatchObject({ contentType: '' });
+  });
+
+  it('asks for identity encoding when compression is off', async () => {
+    seen.length = 0;
+    await scrape('/plain', { compression: false });
+    expect(seen[0].headers['accept-encoding']).toBe('identity');
+  });
+
+  it('decompresses gzip, deflate and br bodies and counts uncompressed bytes', async () => {
+    for (const path of ['/gzip', '/deflate', '/br']) {
+      expect(await scrape(path)).toEqual({ ok: true, body: PAGE, contentType: TEXT, bytes: Buffer.byteLength(PAGE) });
+    }
+  });
+
+  it('decodes UTF-8 cut across chunks and drops a byte order mark, as fetch does', async () => {
+    expect(await scrape('/split')).toMatchObject({ ok: true, body: PAGE });
+    expect(await scrape('/bom')).toMatchObject({ ok: true, body: PAGE, bytes: Buffer.byteLength(PAGE) + 3 });
+  });
+
+  it('fails a body over body_size_limit, counting decompressed bytes', async () => {
+    const over = { ok: false, error: 'body size limit exceeded (limit: 4096 bytes)', overLimit: true };
+    expect(await scrape('/big', { bodySizeLimit: 4096 })).toEqual(over);
+    expect(await scrape('/big-gzip', { bodySizeLimit: 4096 })).toEqual(over);
+    expect(await scrape('/big', { bodySizeLimit: 1 << 20 })).toMatchObject({ ok: true, bytes: 1 << 20 });
+  });
+
+  it('reports a status other than 200 as Prometheus does', async () => {
+    expect(await scrape('/unavailable')).toEqual({ ok: false, error: 'server returned HTTP status 503 Service Unavailable' });
+  });
+
+  it('fails at the scrape timeout when the body never ends', async () => {
+    expect(await scrape('/hang', { timeoutMs: 300 })).toEqual({ ok: false, error: `Get "${base}/hang": context deadline exceeded (scrape_timeout 0.3s)` });
+  });
+
+  it('ends the scrape when it is cancelled from outside', async () => {
+    const outer = new AbortController();
+    const pending = scrape('/hang', { signal: outer.signal });
+    setTimeout(() => outer.abort(), 50);
+    expect(await pending).toEqual({ ok: false, error: `Get "${base}/hang": scrape cancelled` });
+  });
+
+  it('reports a refused connection under the URL', async () => {
+    const [closed, closedBase] = await listen(() => undefined);
+    await new Promise((ok) => closed.close(ok));
+    const r = await fetchTarget({
+      url: `${closedBase}/metrics`,
+      fetchFn: () => Promise.reject(new Error('unused')),
+      get,
+      scheduler: systemScheduler,
+      timeoutMs: 10_000,
+      accept: 'text/plain',
+      userAgent: 'Sightline/test',
+      compression: true,
+      bodySizeLimit: 0,
+    });
+    expect(r).toEqual({ ok: false, error: `Get "${closedBase}/metrics": connect ECONNREFUSED ${closedBase.slice('http://'.length)}` });
+  });
+});
+
+describe('nodeScrapeGet redirects', () => {
+  it('follows redirects unless follow_redirects is false', async () => {
+    expect(await scrape('/redirect')).toMatchObject({ ok: true, body: PAGE });
+    expect(await scrape('/redirect', { followRedirects: false })).toEqual({ ok: false, error: 'server returned HTTP status 302 Found' });
+  });
+
+  it('keeps credentials within the origin and drops them when a redirect leaves it', async () => {
+    const headers = { Authorization: 'Bearer secret' };
+    expect(await scrape('/redirect-home', { headers })).toMatchObject({ ok: true, body: 'auth{v="Bearer secret"} 1\n' });
+    expect(await scrape('/redirect-away', { headers })).toMatchObject({ ok: true, body: 'auth{v=""} 1\n' });
+  });
+
+  it(`gives up after ${MAX_REDIRECTS} redirects`, async () => {
+    expect(await scrape('/loop')).toEqual({ ok: false, error: `Get "${base}/loop": stopped after ${MAX_REDIRECTS} redirects` });
+  });
+});
