@@ -1,0 +1,20 @@
+// The compliance tester's query list, Sightline's engine vs a real Prometheus 2.42 over the same generated demo data.
+import { describe, expect, it } from 'vitest';
+import { readThreshold, runCompliance } from '../compliance/run.ts';
+import { EXPECTED_DIFFERENCES } from '../compliance/expected-differences.ts';
+
+describe('PromQL compliance queries against Prometheus 2.42', () => {
+  it('answers like Prometheus, apart from the documented 2.x/3.x differences', { timeout: 240_000 }, async () => {
+    const report = await runCompliance();
+    const threshold = readThreshold();
+    const failures = report.outcomes.filter((o) => o.status === 'fail').map((o) => `${o.query} (${o.kind}): ${o.detail}`);
+    expect(report.prometheusVersion).toMatch(/version 2\.42/);
+    // 539 expanded queries, each as a range and an instant query.
+    expect(report.outcomes).toHaveLength(1078);
+    expect(report.failed, failures.join('\n')).toBeLessThanOrEqual(threshold.maxFailed);
+    expect(report.passed).toBeGreaterThanOrEqual(threshold.minPassed);
+    // Every expected difference is one of the documented ones.
+    const reasons = new Set(EXPECTED_DIFFERENCES.map((d) => d.reason));
+    for (const o of report.outcomes.filter((x) => x.status === 'expected')) expect(reasons.has(o.reason ?? '')).toBe(true);
+  });
+});
