@@ -1,10 +1,19 @@
 // Deterministic stand-in for PromLabs' prometheus-demo-service data: the series the compliance queries use, as OpenMetrics text.
+import { isStaleMarker, STALE_NAN } from '../../shared/model/stale.ts';
 
-/** One generated series: labels (with `__name__`) and its samples, times in Unix ms. */
+/** One generated series: labels (with `__name__`) and its samples, times in Unix ms (typed arrays keep stale markers' bits). */
 export interface DemoSeries {
+  labels: Record<string, string>;
+  t: Float64Array;
+  v: Float64Array;
+}
+
+/** A series while it is generated. Plain arrays would turn a stale marker into an ordinary NaN, so markers are kept apart. */
+interface Builder {
   labels: Record<string, string>;
   t: number[];
   v: number[];
+  stale: number[];
 }
 
 export interface DemoOptions {
@@ -51,9 +60,9 @@ export function generateDemoSeries(opts: DemoOptions = {}): DemoSeries[] {
   const startMs = opts.startMs ?? DEFAULT_START_MS;
   const scrapes = Math.round(((opts.hours ?? 2) * 3600_000) / SCRAPE_INTERVAL_MS);
   const rnd = prng(opts.seed ?? 1);
-  const out: DemoSeries[] = [];
-  const add = (labels: Record<string, string>): DemoSeries => {
-    const s: DemoSeries = { labels, t: [], v: [] };
+  const out: Builder[] = [];
+  const add = (labels: Record<string, string>): Builder => {
+    const s: Builder = { labels, t: [], v: [], stale: [] };
     out.push(s);
     return s;
   };
@@ -79,6 +88,7 @@ export function generateDemoSeries(opts: DemoOptions = {}): DemoSeries[] {
     const batch = add({ __name__: 'demo_batch_last_success_timestamp_seconds', ...base });
     let lastSuccess = Math.floor(startMs / 1000) - 600 + 37 * k;
     const intermittent = add({ __name__: 'demo_intermittent_metric', ...base });
+    let intermittentUp = false;
     const hist = ENDPOINTS.map((e) => {
       const labels = { ...base, method: e.method, path: e.path, status: e.status };
       return {
@@ -128,9 +138,16 @@ export function generateDemoSeries(opts: DemoOptions = {}): DemoSeries[] {
       batch.t.push(t);
       batch.v.push(lastSuccess);
       // Present for 10 minutes, then absent for 7 (longer than the 5 m lookback).
+      // The first scrape without it writes a stale marker, as Prometheus does.
       if ((i + 40 * k) % 204 < 120) {
         intermittent.t.push(t);
         intermittent.v.push(Math.round(rnd() * 100) / 4);
+        intermittentUp = true;
+      } else if (intermittentUp) {
+        intermittent.stale.push(intermittent.t.length);
+        intermittent.t.push(t);
+        intermittent.v.push(0);
+        intermittentUp = false;
       }
       for (const h of hist) {
         const requests = Math.floor(h.e.rate * (0.5 + rnd()));
@@ -158,8 +175,13 @@ export function generateDemoSeries(opts: DemoOptions = {}): DemoSeries[] {
     }
   });
 
-  const key = (s: DemoSeries) => s.labels.__name__ + '\u0000' + JSON.stringify(s.labels);
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const key = (s: Builder) => s.labels.__name__ + '\u0000' + JSON.stringify(s.labels);
+  out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return out.map((b) => {
+    const v = Float64Array.from(b.v);
+    for (const i of b.stale) v[i] = STALE_NAN;
+    return { labels: b.labels, t: Float64Array.from(b.t), v };
+  });
 }
 
 function seriesText(labels: Record<string, string>): string {
@@ -169,12 +191,28 @@ function seriesText(labels: Record<string, string>): string {
   return `${labels.__name__}{${pairs.join(',')}}`;
 }
 
-/** OpenMetrics text (timestamps in seconds, `# EOF` last) in chunks of one series each. */
+/** The samples of each series before `tMs` and from `tMs` on. */
+export function splitSeries(series: readonly DemoSeries[], tMs: number): { before: DemoSeries[]; after: DemoSeries[] } {
+  const before: DemoSeries[] = [];
+  const after: DemoSeries[] = [];
+  for (const s of series) {
+    let i = 0;
+    while (i < s.t.length && s.t[i] < tMs) i++;
+    before.push({ labels: s.labels, t: s.t.subarray(0, i), v: s.v.subarray(0, i) });
+    after.push({ labels: s.labels, t: s.t.subarray(i), v: s.v.subarray(i) });
+  }
+  return { before, after };
+}
+
+/**
+ * OpenMetrics text (timestamps in seconds, `# EOF` last) in chunks of one series each. Stale markers have no
+ * text form (a `NaN` is an ordinary NaN), so they are left out.
+ */
 export function* demoOpenMetrics(series: DemoSeries[]): Generator<string> {
   for (const s of series) {
     const head = seriesText(s.labels) + ' ';
     let chunk = '';
-    for (let i = 0; i < s.t.length; i++) chunk += head + String(s.v[i]) + ' ' + (s.t[i] / 1000).toFixed(3) + '\n';
+    for (let i = 0; i < s.t.length; i++) if (!isStaleMarker(s.v[i])) chunk += head + String(s.v[i]) + ' ' + (s.t[i] / 1000).toFixed(3) + '\n';
     yield chunk;
   }
   yield '# EOF\n';

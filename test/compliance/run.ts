@@ -10,7 +10,9 @@ import { formatQueryError, formatQueryResult } from '../../shared/promql/format.
 import { TextLoader } from '../../shared/promql/loader.ts';
 import { MemoryStore } from '../../shared/promql/memstore.ts';
 import { QueryError, type QueryResult } from '../../shared/promql/result.ts';
-import { DEFAULT_START_MS, demoOpenMetrics, generateDemoSeries } from './demo-data.ts';
+import { isStaleMarker } from '../../shared/model/stale.ts';
+import { DEFAULT_START_MS, demoOpenMetrics, generateDemoSeries, splitSeries } from './demo-data.ts';
+import { remoteWrite } from './remote-write.ts';
 import { expectedDifference } from './expected-differences.ts';
 import { readComplianceCases, type ComplianceCase } from './queries.ts';
 
@@ -20,6 +22,8 @@ export const THRESHOLD_FILE = join(here, 'threshold.json');
 
 /** Relative value tolerance: the compliance tester's default (cmpopts.EquateApprox fraction 0.00001). */
 export const VALUE_TOLERANCE = 1e-5;
+/** Minutes at the end of the data written to Prometheus's head by remote write (the rest is backfilled blocks). */
+const HEAD_MINUTES = 45;
 
 export interface ComplianceOptions {
   /** Length of the generated data (default 2 h). */
@@ -126,29 +130,43 @@ export async function runCompliance(opts: ComplianceOptions = {}): Promise<Compl
   const work = mkdtempSync(join(tmpdir(), 'sightline-compliance-'));
   let prom: RunningPrometheus | undefined;
   try {
+    // The older part goes in as blocks (promtool); the last 45 minutes, which the queries look at, through
+    // remote write into the head, because only that path carries the stale markers of demo_intermittent_metric.
     const series = generateDemoSeries({ hours });
+    const dataEndMs = DEFAULT_START_MS + hours * 3600_000;
+    const { before, after } = splitSeries(series, dataEndMs - HEAD_MINUTES * 60_000);
     const dataFile = join(work, 'demo.om');
     const store = new MemoryStore();
     const loader = new TextLoader(store);
-    writeFileSync(dataFile, '');
     const chunks: string[] = [];
-    for (const chunk of demoOpenMetrics(series)) {
+    for (const chunk of demoOpenMetrics(before)) {
       loader.push(chunk);
       chunks.push(chunk);
     }
     const stats = loader.end();
     writeFileSync(dataFile, chunks.join(''));
-    log(`demo data: ${stats.series} series, ${stats.samples} samples over ${hours} h`);
+    let headSamples = 0;
+    let staleMarkers = 0;
+    for (const s of after) {
+      const ref = store.seriesRef(s.labels);
+      for (let i = 0; i < s.t.length; i++) {
+        store.appendRef(ref, s.t[i], s.v[i]);
+        headSamples++;
+        if (isStaleMarker(s.v[i])) staleMarkers++;
+      }
+    }
+    log(`demo data: ${store.seriesCount} series, ${stats.samples} samples as blocks, ${headSamples} (${staleMarkers} stale markers) by remote write`);
 
     const tsdb = join(work, 'tsdb');
     mkdirSync(tsdb);
     const backfillMs = backfill(promtool, dataFile, tsdb);
     rmSync(dataFile);
-    prom = await startPrometheus(promBin, tsdb, work);
+    prom = await startPrometheus(promBin, tsdb, work, ['--web.enable-remote-write-receiver']);
+    await remoteWrite(prom.baseUrl, after);
     log(`${prom.version} at ${prom.baseUrl} (backfill ${(backfillMs / 1000).toFixed(1)} s)`);
 
     // Whole-second times, like the tester's; the end sits 2 minutes before the data ends.
-    const endMs = Math.floor((DEFAULT_START_MS + hours * 3600_000 - 120_000) / 1000) * 1000;
+    const endMs = Math.floor((dataEndMs - 120_000) / 1000) * 1000;
     const startMs = endMs - (opts.rangeMinutes ?? 30) * 60_000;
     const engine = createEngine();
     const ours = async (query: string, kind: 'range' | 'instant'): Promise<string> => {
