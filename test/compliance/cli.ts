@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   for (const o of report.outcomes) if (o.status === 'fail') console.log(`FAIL ${o.query} (${o.kind})\n    ${o.detail}`);
   if (json) writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
   const threshold = readThreshold();
+  const empty = report.outcomes.filter((o) => o.points === 0).length;
+  console.log(`${report.outcomes.length} comparisons, ${empty} of them on empty results (or expected errors)`);
   console.log(`${report.expected} differ as documented (test/compliance/expected-differences.ts)`);
   // The threshold holds for the default settings; other settings only report.
   const tooMany = defaults && report.failed > threshold.maxFailed;

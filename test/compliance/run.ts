@@ -50,6 +50,8 @@ export interface CaseOutcome {
   detail?: string;
   /** The documented reason for an expected difference. */
   reason?: string;
+  /** Points (samples over all series, or 1 for a scalar) in Prometheus's answer: 0 means the query compared nothing. */
+  points: number;
 }
 
 export interface ComplianceReport {
@@ -70,6 +72,16 @@ export interface Threshold {
 export function readThreshold(): Threshold {
   const raw = JSON.parse(readFileSync(THRESHOLD_FILE, 'utf8')) as Partial<Threshold>;
   return { maxFailed: raw.maxFailed ?? 0, minPassed: raw.minPassed ?? 0 };
+}
+
+/** Number of points in a successful API response body. */
+export function pointsIn(body: string): number {
+  const b = JSON.parse(body) as { status: string; data?: { resultType: string; result: unknown } };
+  if (b.status !== 'success' || !b.data) return 0;
+  if (b.data.resultType === 'scalar' || b.data.resultType === 'string') return 1;
+  let n = 0;
+  for (const s of b.data.result as Array<{ value?: unknown; values?: unknown[] }>) n += s.values ? s.values.length : s.value ? 1 : 0;
+  return n;
 }
 
 function errorText(body: string): string {
@@ -102,7 +114,7 @@ export async function judge(
   theirs: string,
   rerun: (query: string) => Promise<string>,
 ): Promise<CaseOutcome> {
-  const base = { query: c.query, kind };
+  const base = { query: c.query, kind, points: pointsIn(theirs) };
   const detail = differenceOf(c, ours, theirs);
   if (detail === null) return { ...base, status: 'pass' };
   const expected = expectedDifference(c.query);
