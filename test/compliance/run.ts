@@ -34,6 +34,8 @@ export interface ComplianceOptions {
   stepSeconds?: number;
   /** Also run every query as an instant query at the range's end (default true). */
   instant?: boolean;
+  /** Seed of the generated data (default 1). */
+  seed?: number;
   /** Only queries matching this. */
   filter?: RegExp;
   /** The query list (default the shared compliance-queries.yml). */
@@ -144,7 +146,7 @@ export async function runCompliance(opts: ComplianceOptions = {}): Promise<Compl
   try {
     // The older part goes in as blocks (promtool); the last 45 minutes, which the queries look at, through
     // remote write into the head, because only that path carries the stale markers of demo_intermittent_metric.
-    const series = generateDemoSeries({ hours });
+    const series = generateDemoSeries({ hours, seed: opts.seed });
     const dataEndMs = DEFAULT_START_MS + hours * 3600_000;
     const { before, after } = splitSeries(series, dataEndMs - HEAD_MINUTES * 60_000);
     const dataFile = join(work, 'demo.om');
