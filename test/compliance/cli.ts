@@ -1,8 +1,8 @@
-// `npm run promql-compliance -- [--filter RE] [--hours H] [--range-minutes M] [--step S] [--seed N] [--no-instant] [--json FILE]`: Sightline vs Prometheus over the compliance queries.
+// `npm run promql-compliance -- [--filter RE] [--hours H] [--range-minutes M] [--step S] [--seed N] [--aligned] [--no-instant] [--json FILE]`: Sightline vs Prometheus over the compliance queries.
 import { writeFileSync } from 'node:fs';
 import { readThreshold, runCompliance, THRESHOLD_FILE, type ComplianceOptions } from './run.ts';
 
-const USAGE = 'usage: promql-compliance [--filter REGEX] [--hours H] [--range-minutes M] [--step SECONDS] [--seed N] [--no-instant] [--json FILE]';
+const USAGE = 'usage: promql-compliance [--filter REGEX] [--hours H] [--range-minutes M] [--step SECONDS] [--seed N] [--aligned] [--no-instant] [--json FILE]';
 
 function parseArgs(argv: string[]): { opts: ComplianceOptions; json?: string; defaults: boolean } {
   const opts: ComplianceOptions = {};
@@ -23,6 +23,7 @@ function parseArgs(argv: string[]): { opts: ComplianceOptions; json?: string; de
     else if (a === '--range-minutes') (opts.rangeMinutes = num(argv[++i])), (defaults = false);
     else if (a === '--step') (opts.stepSeconds = num(argv[++i])), (defaults = false);
     else if (a === '--seed') (opts.seed = num(argv[++i])), (defaults = false);
+    else if (a === '--aligned') (opts.aligned = true), (defaults = false);
     else if (a === '--no-instant') (opts.instant = false), (defaults = false);
     else if (a === '--json') json = argv[++i];
     else {

@@ -23,6 +23,11 @@ export interface DemoOptions {
   hours?: number;
   /** PRNG seed (default 1). */
   seed?: number;
+  /**
+   * Scrape on whole seconds without jitter (default false): samples then sit exactly on the window edges of
+   * whole-second query steps, where Prometheus 2.x's closed windows and 3.x's left-open ones differ.
+   */
+  aligned?: boolean;
 }
 
 export const DEFAULT_START_MS = Date.UTC(2024, 1, 29, 22, 0, 0);
@@ -74,7 +79,10 @@ export function generateDemoSeries(opts: DemoOptions = {}): DemoSeries[] {
     const restartEvery = 564;
     const restartPhase = 150 + 170 * k;
     const restarted = (i: number) => i > 0 && (i + restartPhase) % restartEvery === 0;
-    const at = (i: number) => startMs + i * SCRAPE_INTERVAL_MS + PHASE_MS[k] + Math.floor(rnd() * 20);
+    const at = (i: number) => {
+      const jitter = Math.floor(rnd() * 20);
+      return startMs + i * SCRAPE_INTERVAL_MS + (opts.aligned ? 1000 * k : PHASE_MS[k] + jitter);
+    };
 
     const mem = ['buffers', 'cached', 'free', 'used'].map((type) => add({ __name__: 'demo_memory_usage_bytes', ...base, type }));
     const memBase = [1.2e8, 6.5e8, 1.9e9, 3.1e9];

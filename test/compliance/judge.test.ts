@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeSubqueryWindows, expectedDifference } from './expected-differences.ts';
+import { closeRangeWindows, closeSubqueryWindows, expectedDifference } from './expected-differences.ts';
 import { differenceOf, judge } from './run.ts';
 
 const vec = (v: string) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { a: 'b' }, value: [10, v] }] } });
@@ -43,6 +43,8 @@ describe('compliance judging', () => {
       'avg_over_time(rate(a[1m])[120001ms:10s]) + max_over_time(b[5400001ms:])',
     );
     expect(expectedDifference('rate(a[5m])')).toBeNull();
+    expect(expectedDifference('rate(a[5m])', true)?.reason).toMatch(/range selectors/);
+    expect(closeRangeWindows('rate(a[5m]) + b[1m:10s]')).toBe('rate(a[300001ms]) + b[1m:10s]');
     expect(expectedDifference('label_join(demo_num_cpus, "~invalid", "-", "instance")')).not.toBeNull();
   });
 });

@@ -34,6 +34,8 @@ export interface ComplianceOptions {
   stepSeconds?: number;
   /** Also run every query as an instant query at the range's end (default true). */
   instant?: boolean;
+  /** Whole-second scrape times (default false; see DemoOptions.aligned). */
+  aligned?: boolean;
   /** Seed of the generated data (default 1). */
   seed?: number;
   /** Only queries matching this. */
@@ -92,7 +94,7 @@ function errorText(body: string): string {
 }
 
 /** The difference between two response bodies for one case (null when they agree), honouring should_fail. */
-export function differenceOf(c: ComplianceCase, ours: string, theirs: string): string | null {
+export function differenceOf(c: ComplianceCase, ours: string, theirs: string, rel = VALUE_TOLERANCE): string | null {
   const ourErr = errorText(ours);
   const theirErr = errorText(theirs);
   if (c.shouldFail) {
@@ -102,7 +104,7 @@ export function differenceOf(c: ComplianceCase, ours: string, theirs: string): s
   if (theirErr && !ourErr) return `Prometheus failed (${theirErr}), Sightline succeeded`;
   if (ourErr && !theirErr) return `Sightline failed: ${ourErr}`;
   if (ourErr || c.skipComparison) return null;
-  return compareApiBodies(ours, theirs, { rel: VALUE_TOLERANCE }).difference;
+  return compareApiBodies(ours, theirs, { rel }).difference;
 }
 
 /**
@@ -115,15 +117,16 @@ export async function judge(
   ours: string,
   theirs: string,
   rerun: (query: string) => Promise<string>,
+  aligned = false,
 ): Promise<CaseOutcome> {
   const base = { query: c.query, kind, points: pointsIn(theirs) };
   const detail = differenceOf(c, ours, theirs);
   if (detail === null) return { ...base, status: 'pass' };
-  const expected = expectedDifference(c.query);
+  const expected = expectedDifference(c.query, aligned);
   if (!expected) return { ...base, status: 'fail', detail };
   if (expected.as2x) {
     const rewritten = expected.as2x(c.query);
-    const still = differenceOf(c, await rerun(rewritten), theirs);
+    const still = differenceOf(c, await rerun(rewritten), theirs, expected.as2xTolerance);
     if (still !== null) return { ...base, status: 'fail', detail: `${detail}; still differs under 2.x semantics (${rewritten}): ${still}` };
   }
   return { ...base, status: 'expected', detail, reason: expected.reason };
@@ -146,7 +149,7 @@ export async function runCompliance(opts: ComplianceOptions = {}): Promise<Compl
   try {
     // The older part goes in as blocks (promtool); the last 45 minutes, which the queries look at, through
     // remote write into the head, because only that path carries the stale markers of demo_intermittent_metric.
-    const series = generateDemoSeries({ hours, seed: opts.seed });
+    const series = generateDemoSeries({ hours, seed: opts.seed, aligned: opts.aligned });
     const dataEndMs = DEFAULT_START_MS + hours * 3600_000;
     const { before, after } = splitSeries(series, dataEndMs - HEAD_MINUTES * 60_000);
     const dataFile = join(work, 'demo.om');
@@ -214,7 +217,7 @@ export async function runCompliance(opts: ComplianceOptions = {}): Promise<Compl
     for (const c of cases) {
       for (const kind of kinds) {
         const [a, b] = await Promise.all([ours(c.query, kind), theirs(c.query, kind)]);
-        outcomes.push(await judge(c, kind, a, b, (q) => ours(q, kind)));
+        outcomes.push(await judge(c, kind, a, b, (q) => ours(q, kind), opts.aligned === true));
       }
     }
     const count = (s: CaseOutcome['status']) => outcomes.filter((o) => o.status === s).length;
