@@ -147,7 +147,7 @@ export async function runCompliance(opts: ComplianceOptions = {}): Promise<Compl
   const work = mkdtempSync(join(tmpdir(), 'sightline-compliance-'));
   let prom: RunningPrometheus | undefined;
   try {
-    // The older part goes in as blocks (promtool); the last 45 minutes, which the queries look at, through
+    // The older part goes in as blocks (promtool); the last 45 minutes (the query range and its lookback) through
     // remote write into the head, because only that path carries the stale markers of demo_intermittent_metric.
     const series = generateDemoSeries({ hours, seed: opts.seed, aligned: opts.aligned });
     const dataEndMs = DEFAULT_START_MS + hours * 3600_000;
