@@ -37,8 +37,8 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus on 127.0.0.1 over `tsdbDir` (retention long enough to keep old blocks); resolves when ready. */
-export async function startPrometheus(binary: string, tsdbDir: string, workDir: string): Promise<RunningPrometheus> {
+/** Starts Prometheus on 127.0.0.1 over `tsdbDir` (retention long enough to keep old blocks), plus `extraArgs`; resolves when ready. */
+export async function startPrometheus(binary: string, tsdbDir: string, workDir: string, extraArgs: readonly string[] = []): Promise<RunningPrometheus> {
   const port = await freePort();
   const config = join(workDir, 'prometheus.yml');
   writeFileSync(config, 'global:\n  scrape_interval: 15s\n');
@@ -50,6 +50,7 @@ export async function startPrometheus(binary: string, tsdbDir: string, workDir: 
       `--storage.tsdb.path=${tsdbDir}`,
       '--storage.tsdb.retention.time=100y',
       `--web.listen-address=127.0.0.1:${port}`,
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
