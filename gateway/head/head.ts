@@ -44,6 +44,8 @@ export interface StoredBatch {
   readonly exemplars: ReadonlyArray<[number, Labels, number, number | null]>;
   /** Connections cache the encoded sample arrays here, so a batch is serialised once however many clients read it. */
   wire?: string;
+  /** The highest series id in `ids`, cached by the stream encoder. */
+  maxId?: number;
 }
 
 /** One batch as a HeadStore keeps it: the StoredBatch without its wire cache. */
@@ -100,6 +102,8 @@ type BatchListener = (batch: StoredBatch) => void;
 
 const HOUR_MS = 3_600_000;
 const COMPACT_EVERY_MS = 60_000;
+/** Batches older than this lose their cached wire text at the next compaction. */
+const WIRE_CACHE_MS = 60_000;
 
 /** In-memory storage of recent samples; implements the engine's Queryable and feeds the stream. */
 export class Head implements Queryable {
@@ -304,9 +308,16 @@ export class Head implements Queryable {
       this.batchSampleCount -= this.batches[this.firstBatch].ids.length;
       this.firstBatch++;
     }
-    if (this.firstBatch > 1024 && this.firstBatch > this.batches.length / 2) {
+    // Expired batches go now, not when half the log is dead: until then they would keep their arrays and wire text.
+    if (this.firstBatch > 0) {
       this.batches.splice(0, this.firstBatch);
       this.firstBatch = 0;
+    }
+    // Cached wire text is for clients reading live batches together; a replay of older ones re-encodes them.
+    const wireBefore = now - WIRE_CACHE_MS;
+    for (const b of this.batches) {
+      if (b.appendedAt >= wireBefore) break;
+      b.wire = undefined;
     }
     const oldest = this.oldestSeq;
     for (const series of this.byId.values()) {

@@ -38,7 +38,10 @@ export interface StreamOptions {
 export function openStream(opts: StreamOptions): ReadableStream<Uint8Array> {
   const { head, clock, scheduler } = opts;
   const encoder = new TextEncoder();
-  const state = new ConnectionState((id) => head.series(id)?.labels);
+  const state = new ConnectionState(
+    (id) => head.series(id)?.labels,
+    () => head.nextSeriesId,
+  );
   const { hello, startSeq } = planResume(head, opts.request);
   let next = startSeq;
   let closed = false;
