@@ -123,6 +123,9 @@ export class Head implements Queryable {
   private outOfOrder = 0;
   private lastCompaction = -Infinity;
   private readonly listeners = new Set<BatchListener>();
+  private readonly publishListeners = new Set<() => void>();
+  /** While a store holds batches back until they are durable: the first batch it has not yet made durable. */
+  private durableNext: number | null = null;
 
   constructor(options: HeadOptions) {
     this.epoch = options.epoch;
@@ -132,6 +135,44 @@ export class Head implements Queryable {
   /** Sequence number the next batch gets. */
   get nextSeq(): number {
     return this.seq;
+  }
+
+  /**
+   * Exclusive bound of the batches streams may send: nextSeq, or — with a store that holds batches back until they
+   * are durable (`holdUntilDurable`) — the first batch not yet written. So a client never holds a batch a crash can
+   * lose, and a restarted gateway never gives that batch's sequence number to other data.
+   */
+  get publishedSeq(): number {
+    return this.durableNext ?? this.seq;
+  }
+
+  /** From now on a new batch reaches streams only once `markDurable` covers it (what is held now counts as durable). */
+  holdUntilDurable(): void {
+    this.durableNext = this.seq;
+  }
+
+  /** Batches with seq < `nextSeq` are durable: streams may send them. */
+  markDurable(nextSeq: number): void {
+    if (this.durableNext === null || nextSeq <= this.durableNext) return;
+    this.durableNext = Math.min(nextSeq, this.seq);
+    this.publish();
+  }
+
+  /** Stops holding batches back (the store gave up); everything appended is published. */
+  releaseHold(): void {
+    if (this.durableNext === null) return;
+    this.durableNext = null;
+    this.publish();
+  }
+
+  /** Calls `listener` whenever publishedSeq advances; returns the unsubscribe function. */
+  onPublish(listener: () => void): () => void {
+    this.publishListeners.add(listener);
+    return () => this.publishListeners.delete(listener);
+  }
+
+  private publish(): void {
+    for (const listener of this.publishListeners) listener();
   }
 
   /** Oldest sequence number still replayable (equals nextSeq when nothing is retained). */
@@ -185,6 +226,7 @@ export class Head implements Queryable {
     this.seq++;
     this.batches.push(batch);
     for (const listener of this.listeners) listener(batch);
+    if (this.durableNext === null) this.publish();
     return batch;
   }
 
@@ -274,7 +316,7 @@ export class Head implements Queryable {
     return i >= this.firstBatch && i < this.batches.length ? this.batches[i] : undefined;
   }
 
-  /** Calls `listener` for every new batch; returns the unsubscribe function. */
+  /** Calls `listener` for every new batch as it is appended (published or not); returns the unsubscribe function. */
   onBatch(listener: BatchListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -115,14 +115,22 @@ export interface SequenceState {
 
 /**
  * Decides where a connection starts. A client resuming inside the current epoch with its data still retained
- * continues right after `after`; one that cannot (other epoch, data evicted, sequence from the future) gets a
- * `gap` and every retained batch. A client with no `after` is new and gets every retained batch, no gap.
+ * continues right after `after`; one from another epoch or whose data was evicted gets a `gap` and every retained
+ * batch. A client with no `after` is new and gets every retained batch, no gap.
+ *
+ * A client ahead of the gateway in its own epoch (`after` >= nextSeq) read batches in order up to `after`, so it
+ * holds everything retained; the gateway lost the rest (its storage dropped written batches, e.g. a machine crash
+ * before the OS wrote them out, or a broken client). It gets a gap that resumes at the new data, never a replay.
  */
 export function planResume(state: SequenceState, req: ResumeRequest): { hello: HelloMessage; startSeq: number } {
   const hello: HelloMessage = { type: 'hello', epoch: state.epoch, oldestSeq: state.oldestSeq, nextSeq: state.nextSeq };
   if (req.after === null) return { hello, startSeq: state.oldestSeq };
-  const continuous = req.epoch === state.epoch && req.after + 1 >= state.oldestSeq && req.after < state.nextSeq;
-  if (continuous) return { hello, startSeq: req.after + 1 };
+  const sameEpoch = req.epoch === state.epoch;
+  if (sameEpoch && req.after + 1 >= state.oldestSeq && req.after < state.nextSeq) return { hello, startSeq: req.after + 1 };
+  if (sameEpoch && req.after >= state.nextSeq) {
+    hello.gap = { epoch: req.epoch, afterSeq: req.after, resumedAtSeq: state.nextSeq };
+    return { hello, startSeq: state.nextSeq };
+  }
   hello.gap = { epoch: req.epoch, afterSeq: req.after, resumedAtSeq: state.oldestSeq };
   return { hello, startSeq: state.oldestSeq };
 }
