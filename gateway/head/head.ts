@@ -101,9 +101,10 @@ export interface HeadStats {
 type BatchListener = (batch: StoredBatch) => void;
 
 const HOUR_MS = 3_600_000;
-const COMPACT_EVERY_MS = 60_000;
+/** Often enough that the head's size swings little around the window (a pass over 100 000 series takes a few ms). */
+export const COMPACT_EVERY_MS = 15_000;
 /** Batches older than this lose their cached wire text at the next compaction. */
-const WIRE_CACHE_MS = 60_000;
+const WIRE_CACHE_MS = 30_000;
 
 /** In-memory storage of recent samples; implements the engine's Queryable and feeds the stream. */
 export class Head implements Queryable {
