@@ -106,29 +106,6 @@ describe('fetchTarget', () => {
   });
 });
 
-describe('fetchTarget with malformed UTF-8', () => {
-  it('fails the scrape naming the line, column and byte, and keeps a real U+FFFD', async () => {
-    const chunked = (parts: number[][]) =>
-      new ReadableStream<Uint8Array>({
-        start(c) {
-          for (const p of parts) c.enqueue(Uint8Array.from(p));
-          c.close();
-        },
-      });
-    const enc = (s: string) => [...new TextEncoder().encode(s)];
-    const bad = chunked([enc('ok 1\nm{l="a'), [0xff], enc('b"} 1\n')]);
-    expect(await fetchTarget(options(async () => new Response(bad)))).toEqual({
-      ok: false,
-      error: 'invalid UTF-8 in the body at line 2, column 7: invalid UTF-8 byte 0xff',
-    });
-    // A lead byte whose continuation never comes, split across chunks.
-    const truncated = chunked([enc('m{l="'), [0xe2, 0x82], enc('"} 1\n')]);
-    expect(await fetchTarget(options(async () => new Response(truncated)))).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid UTF-8 in the body at line 1, column 6: /) });
-    const replacement = await fetchTarget(options(async () => new Response(chunked([enc('m{l="\uFFFD"} 1\n')]))));
-    expect(replacement.ok && replacement.body).toBe('m{l="\uFFFD"} 1\n');
-  });
-});
-
 describe('fetchTarget redirects', () => {
   it('follows redirects unless follow_redirects is false', async () => {
     const modes: Array<RequestInit['redirect']> = [];

@@ -1,6 +1,4 @@
 // One HTTP scrape: Prometheus's request headers, a timeout through AbortSignal, a capped body read.
-import { ExpositionParseError } from '../../shared/exposition/errors.ts';
-import { validateUtf8 } from '../../shared/exposition/utf8.ts';
 import type { FetchFn, Scheduler } from '../runtime/ports.ts';
 
 export interface FetchTargetOptions {
@@ -54,7 +52,6 @@ export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetRes
     if (read === null) return { ok: false, error: `body size limit exceeded (limit: ${o.bodySizeLimit} bytes)`, overLimit: true };
     return { ok: true, body: read.text, contentType: response.headers.get('content-type') ?? '', bytes: read.bytes };
   } catch (e) {
-    if (e instanceof ExpositionParseError) return { ok: false, error: `invalid UTF-8 in the body at line ${e.line}, column ${e.column}: ${e.detail}` };
     if (timedOut) return { ok: false, error: `${prefix}: context deadline exceeded (scrape_timeout ${o.timeoutMs / 1000}s)` };
     if (o.signal?.aborted) return { ok: false, error: `${prefix}: scrape cancelled` };
     return { ok: false, error: `${prefix}: ${describeError(e)}` };
@@ -74,7 +71,6 @@ async function readCapped(response: Response, limit: number, signal: AbortSignal
   const onAbort = (): void => void reader.cancel().catch(() => undefined);
   signal.addEventListener('abort', onAbort);
   const decoder = new TextDecoder();
-  const chunks: Uint8Array[] = [];
   let text = '';
   let bytes = 0;
   try {
@@ -87,27 +83,12 @@ async function readCapped(response: Response, limit: number, signal: AbortSignal
         await reader.cancel().catch(() => undefined);
         return null;
       }
-      chunks.push(value);
       text += decoder.decode(value, { stream: true });
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
-  text += decoder.decode();
-  // Decoding replaced malformed bytes with U+FFFD; a body that has one is checked, so bad bytes fail the scrape
-  // (as Prometheus fails invalid UTF-8 label values) instead of being stored altered. A real U+FFFD passes.
-  if (text.includes('\uFFFD')) validateUtf8(concat(chunks, bytes));
-  return { text, bytes };
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return { text: text + decoder.decode(), bytes };
 }
 
 /** The most specific message in an error chain (fetch wraps the socket error in `cause`). */
