@@ -7,7 +7,7 @@ import { freePort } from './lib/prometheus.ts';
 import { StreamFollower } from './lib/soak-client.ts';
 import { SCRAPE_COUNTER } from './lib/soak-exporter.ts';
 import { repoRoot, spawnTs, startGatewayProcess, type Spawned } from './lib/soak-process.ts';
-import { parseGatewayGauges, parseGcLine, ResourceSampler, summary, type GatewayGauges, type GcEvent, type ResourceSample } from './lib/soak-stats.ts';
+import { mainIsolate, parseGatewayGauges, parseGcLine, ResourceSampler, summary, type GatewayGauges, type GcEvent, type ResourceSample } from './lib/soak-stats.ts';
 import { REPORT_SERIES, SoakTally, type Completeness } from './lib/soak-tally.ts';
 
 const USAGE = `Usage: bench:soak [--minutes N] [--targets N] [--series N] [--clients N] [--interval DURATION] [--retention DURATION] [--out FILE]
@@ -331,7 +331,8 @@ function growth(values: readonly number[], most: number): { first: number; last:
 }
 
 /** RSS, CPU, heap and GC once the head is full: memory must stay flat from then on. */
-function resources(samples: readonly ResourceSample[], retentionMs: number, gauges: readonly GatewayGauges[], gcs: ReadonlyArray<GcEvent & { t: number }>) {
+function resources(samples: readonly ResourceSample[], retentionMs: number, gauges: readonly GatewayGauges[], allGcs: ReadonlyArray<GcEvent & { t: number }>) {
+  const gcs = mainIsolate(allGcs);
   const fullAtS = fullAtSeconds(retentionMs, gauges);
   const gFull = gauges.find((g) => g.t >= fullAtS) ?? null;
   const gEnd = gauges.at(-1) ?? null;
