@@ -7,7 +7,7 @@ import { freePort } from './lib/prometheus.ts';
 import { StreamFollower } from './lib/soak-client.ts';
 import { SCRAPE_COUNTER } from './lib/soak-exporter.ts';
 import { repoRoot, spawnTs, startGatewayProcess, type Spawned } from './lib/soak-process.ts';
-import { parseGatewayGauges, parseGcLine, ResourceSampler, summary, type GatewayGauges, type GcEvent, type ResourceSample } from './lib/soak-stats.ts';
+import { mainIsolate, parseGatewayGauges, parseGcLine, ResourceSampler, summary, type GatewayGauges, type GcEvent, type ResourceSample } from './lib/soak-stats.ts';
 import { REPORT_SERIES, SoakTally, type Completeness } from './lib/soak-tally.ts';
 
 const USAGE = `Usage: bench:soak [--minutes N] [--targets N] [--series N] [--clients N] [--interval DURATION] [--retention DURATION] [--out FILE]
@@ -18,7 +18,8 @@ const USAGE = `Usage: bench:soak [--minutes N] [--targets N] [--series N] [--cli
   --interval DURATION   scrape_interval (default 5s); scrape_timeout is 80% of it
   --retention DURATION  the gateway's head window (default 5m): memory must be flat once it is full
   --out FILE            result JSON (default bench/results/soak.json)
-  --profile DIR         write a V8 CPU profile of the gateway into DIR (node --cpu-prof), to see where its time goes`;
+  --profile DIR         write a V8 CPU profile of the gateway into DIR (node --cpu-prof), to see where its time goes
+  --storage             run the gateway with --storage.path (a temp dir): batches are streamed once written to its log`;
 
 interface Args {
   minutes: number;
@@ -30,16 +31,21 @@ interface Args {
   retentionMs: number;
   out: string;
   profileDir: string | null;
+  storage: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { minutes: 10, targets: 200, series: 500, clients: 5, intervalMs: 5000, retention: '5m', retentionMs: 300_000, out: join(repoRoot, 'bench/results/soak.json'), profileDir: null };
+  const a: Args = { minutes: 10, targets: 200, series: 500, clients: 5, intervalMs: 5000, retention: '5m', retentionMs: 300_000, out: join(repoRoot, 'bench/results/soak.json'), profileDir: null, storage: false };
   const fail = (msg: string): never => {
     throw new Error(`${msg}\n${USAGE}`);
   };
   const int = (v: string | undefined, name: string): number => (v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fail(`${name} needs a positive integer`));
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === '--storage') {
+      a.storage = true;
+      continue;
+    }
     const v = argv[i + 1];
     i++;
     switch (flag) {
@@ -156,7 +162,8 @@ async function main(): Promise<void> {
       const gc = parseGcLine(line);
       if (gc !== null) gcs.push({ ...gc, t: (Date.now() - startedAt) / 1000 });
     };
-    const gateway = await startGatewayProcess(['--config', configFile, '--retention', args.retention], port, ['--trace-gc', ...profile], onLine);
+    const storage = args.storage ? ['--storage.path', join(work, 'data')] : [];
+    const gateway = await startGatewayProcess(['--config', configFile, '--retention', args.retention, ...storage], port, ['--trace-gc', ...profile], onLine);
     children.push(gateway);
     startedAt = Date.now();
 
@@ -243,7 +250,7 @@ async function main(): Promise<void> {
     if (followers[0].decodeErrors.length > 0) problems.push(`decode errors, first: ${followers[0].decodeErrors[0]}`);
 
     const result = {
-      config: { minutes: args.minutes, targets: args.targets, series: args.series, clients: args.clients, intervalMs: args.intervalMs, retention: args.retention },
+      config: { minutes: args.minutes, targets: args.targets, series: args.series, clients: args.clients, intervalMs: args.intervalMs, retention: args.retention, storage: args.storage },
       machine: { cores: cpus().length, node: process.version, loadAverageStart: round(load0, 2), loadAverageEnd: round(loadavg()[0], 2) },
       startedAt: new Date(startedAt).toISOString(),
       elapsedS: round(elapsedS),
@@ -324,7 +331,8 @@ function growth(values: readonly number[], most: number): { first: number; last:
 }
 
 /** RSS, CPU, heap and GC once the head is full: memory must stay flat from then on. */
-function resources(samples: readonly ResourceSample[], retentionMs: number, gauges: readonly GatewayGauges[], gcs: ReadonlyArray<GcEvent & { t: number }>) {
+function resources(samples: readonly ResourceSample[], retentionMs: number, gauges: readonly GatewayGauges[], allGcs: ReadonlyArray<GcEvent & { t: number }>) {
+  const gcs = mainIsolate(allGcs);
   const fullAtS = fullAtSeconds(retentionMs, gauges);
   const gFull = gauges.find((g) => g.t >= fullAtS) ?? null;
   const gEnd = gauges.at(-1) ?? null;

@@ -167,6 +167,48 @@ describe('gateway routes', () => {
     expect(res.status).toBe(400);
     expect(await json(res)).toMatchObject({ status: 'error', errorType: 'bad_data' });
   });
+
+  it('answers garbage resume input with a named 400 or a plain fresh start, and keeps serving', async () => {
+    const { gw, app, time } = setup();
+    gw.start();
+    await time.advance(15_000);
+    for (const after of ['', 'soon', '1e3', '0x10', '1.5', '9'.repeat(16), '%00', '٣']) {
+      const res = await app.request(`/api/v1/stream?epoch=ep1&after=${encodeURIComponent(after)}`);
+      expect([after, res.status]).toEqual([after, 400]);
+      expect(await json(res)).toEqual({
+        status: 'error',
+        errorType: 'bad_data',
+        error: `invalid parameter "after": ${JSON.stringify(after)} is not a sequence number`,
+      });
+    }
+    /** The first message of a stream opened with these headers / query. */
+    const hello = async (query: string, headers: Record<string, string> = {}): Promise<StreamMessage> => {
+      const res = await app.request(`/api/v1/stream${query}`, { headers });
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new StreamDecoder();
+      for (;;) {
+        const { value } = await reader.read();
+        for (const r of decoder.push(new TextDecoder().decode(value))) {
+          if (!r.ok) throw new Error(r.error);
+          await reader.cancel();
+          return r.message;
+        }
+      }
+    };
+    // A Last-Event-ID that is not `epoch:seq` is ignored: a fresh start, no gap.
+    for (const id of ['garbage', 'ep1:', 'ep1:-3', 'ep1:1.5', '\u00ff:x'.repeat(100)]) {
+      expect(await hello('', { 'Last-Event-ID': id }), id).toMatchObject({ type: 'hello', epoch: 'ep1', oldestSeq: 1 });
+      expect(await hello('', { 'Last-Event-ID': id })).not.toHaveProperty('gap');
+    }
+    // An unknown (even huge or hostile) epoch is another epoch: an explicit gap, then everything retained.
+    const odd = '"><script>'.repeat(500);
+    expect(await hello(`?epoch=${encodeURIComponent(odd)}&after=3`)).toMatchObject({ gap: { epoch: odd, afterSeq: 3, resumedAtSeq: 1 } });
+    // `epoch` without `after` is a fresh start.
+    expect(await hello('?epoch=ep1')).not.toHaveProperty('gap');
+    expect(gw.metrics.streamClients.get()).toBe(0);
+    gw.stop();
+  });
 });
 
 describe('stream resume through Last-Event-ID', () => {

@@ -67,7 +67,12 @@ async function main(): Promise<void> {
   const store =
     args.storagePath === null
       ? null
-      : new LogHeadStore(nodeLogDir(join(args.storagePath, 'head')), { retentionMs: args.retentionMs, clock: systemClock, scheduler: systemScheduler });
+      : new LogHeadStore(nodeLogDir(join(args.storagePath, 'head')), {
+          retentionMs: args.retentionMs,
+          clock: systemClock,
+          scheduler: systemScheduler,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
   let persisted: Awaited<ReturnType<LogHeadStore['load']>> = null;
   try {
     persisted = (await store?.load()) ?? null;

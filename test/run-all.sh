@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: every suite in order (types, unit, conformance, integration, workerd, browser), then one summary line.
+# npm test: every suite in order (types, unit, conformance, integration, workerd, browser, faults), then one summary line.
 set -u
 cd "$(dirname "$0")/.."
 out=test-output/results
@@ -30,5 +30,8 @@ stage promqltest npx tsx test/promqltest/cli.ts
 for suite in integration workerd browser; do
   vitest_stage "$suite" --config "test/$suite/vitest.config.ts"
 done
+# Faults: the gateway as a real process, killed and restarted, flapping targets, a dead webhook receiver (~1.5 min;
+# `npm run bench:faults` is the long mode with the 2-minute webhook outage).
+vitest_stage faults --config test/faults/vitest.config.ts
 
 node test/summary.mjs "$out" "${failed_stages[@]}"

@@ -113,6 +113,8 @@ export function parseGatewayGauges(page: string, t: number): GatewayGauges | nul
 
 /** One garbage collection as `node --trace-gc` prints it. */
 export interface GcEvent {
+  /** The V8 isolate (`0x…` from the line's `[pid:0x…]` prefix; '' without one): worker threads have their own. */
+  isolate: string;
   /** Milliseconds since the process started (V8's clock). */
   at: number;
   kind: 'scavenge' | 'mark-compact' | 'other';
@@ -122,12 +124,24 @@ export interface GcEvent {
   pauseMs: number;
 }
 
-const GC_LINE = /(\d+) ms: (Scavenge|Mark-Compact|Mark-sweep|[A-Za-z-]+)(?: \([a-z ]+\))? ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
+const GC_LINE = /(?:\[\d+:(0x[0-9a-f]+)\]\s*)?(\d+) ms: (Scavenge|Mark-Compact|Mark-sweep|[A-Za-z-]+)(?: \([a-z ]+\))? ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
 
 /** Parses a `--trace-gc` line (`[pid:0x…]  1234 ms: Mark-Compact 512.3 (540.1) -> 300.2 (545.0) MB, 120.5 / 0.0 ms …`); null for other output. */
 export function parseGcLine(line: string): GcEvent | null {
   const m = GC_LINE.exec(line);
   if (m === null) return null;
-  const kind = m[2] === 'Scavenge' ? 'scavenge' : m[2] === 'Mark-Compact' || m[2] === 'Mark-sweep' ? 'mark-compact' : 'other';
-  return { at: Number(m[1]), kind, beforeMB: Number(m[3]), afterMB: Number(m[4]), pauseMs: Number(m[5]) };
+  const kind = m[3] === 'Scavenge' ? 'scavenge' : m[3] === 'Mark-Compact' || m[3] === 'Mark-sweep' ? 'mark-compact' : 'other';
+  return { isolate: m[1] ?? '', at: Number(m[2]), kind, beforeMB: Number(m[4]), afterMB: Number(m[5]), pauseMs: Number(m[6]) };
+}
+
+/** The events of the isolate with the most of them: the main thread's (tsx's loader thread logs its own GCs too). */
+export function mainIsolate<T extends GcEvent>(events: readonly T[]): T[] {
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.isolate, (counts.get(e.isolate) ?? 0) + 1);
+  let main = '';
+  let most = -1;
+  for (const [isolate, n] of counts) {
+    if (n > most) [main, most] = [isolate, n];
+  }
+  return events.filter((e) => e.isolate === main);
 }

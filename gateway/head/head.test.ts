@@ -85,6 +85,21 @@ describe('Head', () => {
     expect(head.stats()).toMatchObject({ series: 1, samples: 11, batches: 11 });
   });
 
+  it('drops the cached wire text of batches more than 30 s old at compaction', () => {
+    const head = new Head({ epoch: 'e', retentionMs: 300_000 });
+    const batches = [];
+    for (let t = 0; t <= 180_000; t += 10_000) {
+      const stored = head.append([{ labels: a, t, v: 1 }], t);
+      if (stored !== null) {
+        stored.wire = `w${t}`;
+        batches.push(stored);
+      }
+    }
+    head.compact(180_000);
+    expect(batches.filter((b) => b.wire !== undefined).map((b) => b.appendedAt)).toEqual([150_000, 160_000, 170_000, 180_000]);
+    expect(head.batch(1)).toBe(batches[0]);
+  });
+
   it('hands out sample views that later appends and compaction do not change', async () => {
     const head = new Head({ epoch: 'e', retentionMs: 5_000 });
     for (let t = 0; t < 40; t++) head.append([{ labels: a, t: t * 100, v: t }], t * 100);

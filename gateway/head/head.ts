@@ -49,6 +49,8 @@ export interface StoredBatch {
   readonly exemplars: ReadonlyArray<[number, Labels, number, number | null]>;
   /** Connections cache the encoded sample arrays here, so a batch is serialised once however many clients read it. */
   wire?: string;
+  /** The highest series id in `ids`, cached by the stream encoder. */
+  maxId?: number;
 }
 
 /** One batch as a HeadStore keeps it: the StoredBatch without its wire cache. */
@@ -104,7 +106,10 @@ export interface HeadStats {
 type BatchListener = (batch: StoredBatch) => void;
 
 const HOUR_MS = 3_600_000;
-const COMPACT_EVERY_MS = 60_000;
+/** Often enough that the head's size swings little around the window (a pass over 100 000 series takes a few ms). */
+export const COMPACT_EVERY_MS = 15_000;
+/** Batches older than this lose their cached wire text at the next compaction. */
+const WIRE_CACHE_MS = 30_000;
 
 /** In-memory storage of recent samples; implements the engine's Queryable and feeds the stream. */
 export class Head implements Queryable {
@@ -124,6 +129,9 @@ export class Head implements Queryable {
   private outOfOrder = 0;
   private lastCompaction = -Infinity;
   private readonly listeners = new Set<BatchListener>();
+  private readonly publishListeners = new Set<() => void>();
+  /** While a store holds batches back until they are durable: the first batch it has not yet made durable. */
+  private durableNext: number | null = null;
 
   constructor(options: HeadOptions) {
     this.epoch = options.epoch;
@@ -133,6 +141,44 @@ export class Head implements Queryable {
   /** Sequence number the next batch gets. */
   get nextSeq(): number {
     return this.seq;
+  }
+
+  /**
+   * Exclusive bound of the batches streams may send: nextSeq, or — with a store that holds batches back until they
+   * are durable (`holdUntilDurable`) — the first batch not yet written. So a client never holds a batch a crash can
+   * lose, and a restarted gateway never gives that batch's sequence number to other data.
+   */
+  get publishedSeq(): number {
+    return this.durableNext ?? this.seq;
+  }
+
+  /** From now on a new batch reaches streams only once `markDurable` covers it (what is held now counts as durable). */
+  holdUntilDurable(): void {
+    this.durableNext = this.seq;
+  }
+
+  /** Batches with seq < `nextSeq` are durable: streams may send them. */
+  markDurable(nextSeq: number): void {
+    if (this.durableNext === null || nextSeq <= this.durableNext) return;
+    this.durableNext = Math.min(nextSeq, this.seq);
+    this.publish();
+  }
+
+  /** Stops holding batches back (the store gave up); everything appended is published. */
+  releaseHold(): void {
+    if (this.durableNext === null) return;
+    this.durableNext = null;
+    this.publish();
+  }
+
+  /** Calls `listener` whenever publishedSeq advances; returns the unsubscribe function. */
+  onPublish(listener: () => void): () => void {
+    this.publishListeners.add(listener);
+    return () => this.publishListeners.delete(listener);
+  }
+
+  private publish(): void {
+    for (const listener of this.publishListeners) listener();
   }
 
   /** Oldest sequence number still replayable (equals nextSeq when nothing is retained). */
@@ -191,6 +237,7 @@ export class Head implements Queryable {
     this.seq++;
     this.batches.push(batch);
     for (const listener of this.listeners) listener(batch);
+    if (this.durableNext === null) this.publish();
     return batch;
   }
 
@@ -280,7 +327,7 @@ export class Head implements Queryable {
     return i >= this.firstBatch && i < this.batches.length ? this.batches[i] : undefined;
   }
 
-  /** Calls `listener` for every new batch; returns the unsubscribe function. */
+  /** Calls `listener` for every new batch as it is appended (published or not); returns the unsubscribe function. */
   onBatch(listener: BatchListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -314,9 +361,16 @@ export class Head implements Queryable {
       this.batchSampleCount -= this.batches[this.firstBatch].ids.length;
       this.firstBatch++;
     }
-    if (this.firstBatch > 1024 && this.firstBatch > this.batches.length / 2) {
+    // Expired batches go now, not when half the log is dead: until then they would keep their arrays and wire text.
+    if (this.firstBatch > 0) {
       this.batches.splice(0, this.firstBatch);
       this.firstBatch = 0;
+    }
+    // Cached wire text is for clients reading live batches together; a replay of older ones re-encodes them.
+    const wireBefore = now - WIRE_CACHE_MS;
+    for (const b of this.batches) {
+      if (b.appendedAt >= wireBefore) break;
+      b.wire = undefined;
     }
     const oldest = this.oldestSeq;
     for (const series of this.byId.values()) {

@@ -8,10 +8,12 @@ export interface LogHeadStoreOptions {
   retentionMs: number;
   clock: Clock;
   scheduler: Scheduler;
-  /** How often buffered batches are written (default 1 s: a crash loses at most this much). */
-  flushMs?: number;
+  /** How often the counters (meta.json) are rewritten and segments past retention deleted (default 1 s). */
+  housekeepingMs?: number;
   /** Age at which a new segment file starts (default 10 min); whole segments past retention are deleted. */
   segmentMs?: number;
+  /** Where write failures are reported. */
+  log?: (line: string) => void;
 }
 
 interface Meta {
@@ -27,16 +29,28 @@ const SEGMENT_RE = /^head-(\d{12})\.log$/;
 /**
  * The head's durable copy. Each segment holds JSON lines: a `series` line the first time a segment mentions a
  * series id, then `batch` lines with their arrays in base64 (stale markers are NaN payloads JSON cannot carry).
+ *
+ * Write-ahead, as Prometheus's WAL: the head holds each new batch back from streams (`Head.holdUntilDurable`) until
+ * its line has been handed to the OS (appended; a kill -9 loses nothing written, a machine crash may lose what was
+ * not yet on disk, since writes are not fsynced). Batches appended while a write is in flight go out together in
+ * the next one. So a batch a client holds is always in the log, and a restart continues the epoch after it.
  */
 export class LogHeadStore implements HeadStore {
-  private pending: string[] = [];
+  /** Lines not yet written, each with its segment file. */
+  private pending: Array<[segment: string, line: string]> = [];
+  /** One past the newest batch recorded (written or pending). */
+  private recordedNext = 0;
   private writtenIds = new Set<number>();
   private segment: string | null = null;
   private segmentStart = 0;
   /** Newest appendedAt per segment file, for retention. */
   private segmentNewest = new Map<string, number>();
   private timer: TimerHandle | null = null;
-  private writing: Promise<void> = Promise.resolve();
+  /** Every write, in order; each step catches its own errors. */
+  private chain: Promise<void> = Promise.resolve();
+  private writeQueued = false;
+  private metaWritten = false;
+  private failed = false;
   private head: Head | null = null;
   private epoch = '';
   private unsubscribe: (() => void) | null = null;
@@ -58,6 +72,8 @@ export class LogHeadStore implements HeadStore {
     let nextSeriesId = meta.nextSeriesId;
     for (const name of (await this.dir.list()).filter((n) => SEGMENT_RE.test(n)).sort()) {
       const text = (await this.dir.read(name)) ?? '';
+      // A crash mid-write leaves a torn last line: end it, so a later append to this file starts a line of its own.
+      if (text !== '' && !text.endsWith('\n')) await this.dir.append(name, '\n');
       let newest = 0;
       for (const line of text.split('\n')) {
         const record = parseLine(line);
@@ -78,18 +94,29 @@ export class LogHeadStore implements HeadStore {
     return { epoch: meta.epoch, snapshot: { nextSeq, nextSeriesId, series, batches } };
   }
 
-  /** Starts logging every batch the head appends (call after restoring it); writes happen every flushMs. */
+  /**
+   * Starts logging every batch the head appends (call after restoring it, before anything is appended or streamed):
+   * new batches are published to streams once written.
+   */
   attach(head: Head, epoch: string): void {
     this.head = head;
     this.epoch = epoch;
+    this.recordedNext = head.nextSeq;
+    head.holdUntilDurable();
     this.unsubscribe = head.onBatch((b) => this.record(b));
+    // The epoch is on disk before any batch of it is published.
+    this.chain = this.chain.then(() => this.writeMeta());
     this.schedule();
   }
 
-  /** Writes what is buffered (and the counters); rotates and trims segments when due. */
+  /** Writes what is pending and the counters; deletes segments past retention. */
   flush(): Promise<void> {
-    this.writing = this.writing.then(() => this.write()).catch(() => undefined);
-    return this.writing;
+    this.chain = this.chain.then(async () => {
+      await this.writeBatches();
+      await this.writeMeta();
+      await this.trim();
+    });
+    return this.chain;
   }
 
   /** Final flush; no more writes after it. */
@@ -106,52 +133,111 @@ export class LogHeadStore implements HeadStore {
       void this.flush().finally(() => {
         if (this.unsubscribe !== null) this.schedule();
       });
-    }, this.o.flushMs ?? 1000);
+    }, this.o.housekeepingMs ?? 1000);
   }
 
   private record(b: StoredBatch): void {
     const head = this.head as Head;
     if (this.segment === null || this.o.clock.now() - this.segmentStart >= (this.o.segmentMs ?? 600_000)) this.rotate(b.seq);
+    const segment = this.segment as string;
     const defs = (id: number): void => {
       if (this.writtenIds.has(id)) return;
       const s = head.series(id);
       if (s === undefined) return;
       this.writtenIds.add(id);
-      this.pending.push(JSON.stringify({ t: 'series', id, labels: s.labels }));
+      this.pending.push([segment, JSON.stringify({ t: 'series', id, labels: s.labels })]);
     };
     for (const id of b.ids) defs(id);
     for (const [id] of b.exemplars) defs(id);
-    this.pending.push(JSON.stringify(encodeBatch(b)));
-    this.segmentNewest.set(this.segment as string, b.appendedAt);
+    this.pending.push([segment, JSON.stringify(encodeBatch(b))]);
+    this.segmentNewest.set(segment, b.appendedAt);
+    this.recordedNext = b.seq + 1;
+    // One write at a time; whatever is recorded meanwhile goes in the next.
+    if (this.writeQueued) return;
+    this.writeQueued = true;
+    this.chain = this.chain.then(() => this.writeBatches());
   }
 
   /** A new segment starts with the next batch; each segment defines every series it uses. */
   private rotate(seq: number): void {
-    if (this.segment !== null && this.pending.length > 0) {
-      const name = this.segment;
-      const text = this.pending.join('\n') + '\n';
-      this.pending = [];
-      this.writing = this.writing.then(() => this.dir.append(name, text)).catch(() => undefined);
-    }
     this.segment = `head-${String(seq).padStart(12, '0')}.log`;
     this.segmentStart = this.o.clock.now();
     this.writtenIds = new Set();
   }
 
-  private async write(): Promise<void> {
+  /** Appends the pending lines (grouped per segment, in order), then publishes the batches they hold. */
+  private async writeBatches(): Promise<void> {
+    this.writeQueued = false;
     const head = this.head;
-    if (head === null) return;
-    if (this.segment !== null && this.pending.length > 0) {
-      const text = this.pending.join('\n') + '\n';
-      this.pending = [];
-      await this.dir.append(this.segment, text);
+    if (head === null || this.pending.length === 0) return;
+    const lines = this.pending;
+    const upTo = this.recordedNext;
+    this.pending = [];
+    if (this.failed) {
+      head.markDurable(upTo);
+      return;
     }
-    const meta: Meta = { version: 1, epoch: this.epoch, nextSeq: head.nextSeq, nextSeriesId: head.nextSeriesId };
-    await this.dir.replace(META, JSON.stringify(meta));
+    try {
+      if (!this.metaWritten) await this.writeMeta();
+      let from = 0;
+      while (from < lines.length) {
+        const segment = lines[from][0];
+        let to = from;
+        const text: string[] = [];
+        while (to < lines.length && lines[to][0] === segment) text.push(lines[to++][1]);
+        await this.dir.append(segment, text.join('\n') + '\n');
+        from = to;
+      }
+      head.markDurable(upTo);
+    } catch (e) {
+      await this.fail(e);
+    }
+  }
+
+  /**
+   * A write failed (disk full, directory gone): stop logging and publish everything, so streams go on, and remove
+   * meta.json, so the next start begins a new epoch (clients see a gap) instead of reusing sequence numbers that
+   * never reached the log.
+   */
+  private async fail(e: unknown): Promise<void> {
+    const head = this.head as Head;
+    this.failed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.pending = [];
+    const log = this.o.log ?? ((line: string) => console.error(line));
+    log(`sightline: cannot write the head log: ${(e as Error).message}; streaming on without persistence, the next start begins a new epoch`);
+    head.releaseHold();
+    try {
+      await this.dir.remove(META);
+    } catch (e2) {
+      log(`sightline: cannot remove ${META} after the failed write (${(e2 as Error).message}): remove the head directory before restarting`);
+    }
+  }
+
+  /** The counters: the next sequence number is one past the newest written batch, never past a hole. */
+  private async writeMeta(): Promise<void> {
+    const head = this.head;
+    if (head === null || this.failed) return;
+    const meta: Meta = { version: 1, epoch: this.epoch, nextSeq: head.publishedSeq, nextSeriesId: head.nextSeriesId };
+    try {
+      await this.dir.replace(META, JSON.stringify(meta));
+      this.metaWritten = true;
+    } catch (e) {
+      await this.fail(e);
+    }
+  }
+
+  private async trim(): Promise<void> {
+    if (this.failed) return;
     const minT = this.o.clock.now() - this.o.retentionMs;
     for (const [name, newest] of this.segmentNewest) {
       if (name !== this.segment && newest < minT) {
-        await this.dir.remove(name);
+        try {
+          await this.dir.remove(name);
+        } catch {
+          continue; // retried at the next housekeeping
+        }
         this.segmentNewest.delete(name);
       }
     }

@@ -139,10 +139,30 @@ describe('openStream', () => {
     expect((await d.next()).message).not.toHaveProperty('gap');
   });
 
-  it('reports a gap when the client claims batches from the future', async () => {
-    const { open } = setup();
+  it('answers a client ahead of the gateway in its epoch with a gap at the new data, replaying nothing', async () => {
+    const { head, open } = setup();
     const c = open({ epoch: 'ep', after: 10 });
-    expect((await c.next()).message).toMatchObject({ gap: { afterSeq: 10, resumedAtSeq: 1 } });
+    expect((await c.next()).message).toMatchObject({ gap: { epoch: 'ep', afterSeq: 10, resumedAtSeq: 4 } });
+    head.append([{ labels: a, t: 9000, v: 9 }], 9000);
+    expect(await c.batch()).toMatchObject({ seq: 4, defs: [[1, a]], ids: [1], vals: [9] });
+  });
+
+  it('sends a held batch only once the store marks it durable, and announces only published sequence numbers', async () => {
+    const { time, head, open } = setup(2);
+    head.holdUntilDurable();
+    head.append([{ labels: a, t: 3000, v: 3 }], 3000);
+    expect([head.nextSeq, head.publishedSeq]).toEqual([4, 3]);
+    const c = open({ epoch: 'ep', after: 2 });
+    expect((await c.next()).message).toMatchObject({ type: 'hello', nextSeq: 3 });
+    expect((await open({ epoch: 'ep', after: 3 }).next()).message).toMatchObject({ gap: { afterSeq: 3, resumedAtSeq: 3 } });
+    const pending = c.batch();
+    await time.advance(1000);
+    head.markDurable(4);
+    expect((await pending).seq).toBe(3);
+    head.append([{ labels: a, t: 4000, v: 4 }], 4000);
+    const next = c.batch();
+    head.releaseHold();
+    expect((await next).seq).toBe(4);
   });
 
   it('sends a heartbeat after the idle interval', async () => {

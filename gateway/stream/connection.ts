@@ -5,8 +5,11 @@
 //   2. Batches with seq >= start, each as `id: E:seq` + `data: {"type":"batch",…}`, in order, none skipped:
 //        no `after`                      → start = oldestSeq (everything retained, ≤ 1 h), no gap;
 //        epoch = E and oldestSeq-1 <= S < nextSeq → start = S + 1, no gap;
-//        otherwise (other/missing epoch, data evicted, S in the future) → gap {epoch, afterSeq: S, resumedAtSeq}, start = oldestSeq.
-//   3. Live batches as they are appended; `heartbeat` {now, nextSeq} after 15 s without a message.
+//        epoch = E and S >= nextSeq (the client holds batches this gateway lost) → gap {…, resumedAtSeq: nextSeq}, start = nextSeq;
+//        otherwise (other/missing epoch, data evicted) → gap {epoch, afterSeq: S, resumedAtSeq: oldestSeq}, start = oldestSeq.
+//   3. Live batches as they are published; `heartbeat` {now, nextSeq} after 15 s without a message. With a head store
+//      (--storage.path) a batch is published once it is written, so nothing a client holds is lost by a crash and
+//      nextSeq here is Head.publishedSeq.
 //   `defs` defines each series id the first time this connection uses it (ids are stable within an epoch, never
 //   reused); `meta` carries a family's metadata the first time this connection needs it and whenever it changes.
 //   If the client reads so slowly that its next batch leaves retention, the stream ends; reconnecting with
@@ -38,12 +41,15 @@ export interface StreamOptions {
 export function openStream(opts: StreamOptions): ReadableStream<Uint8Array> {
   const { head, clock, scheduler } = opts;
   const encoder = new TextEncoder();
-  const state = new ConnectionState((id) => head.series(id)?.labels);
-  const { hello, startSeq } = planResume(head, opts.request);
+  const state = new ConnectionState(
+    (id) => head.series(id)?.labels,
+    () => head.nextSeriesId,
+  );
+  const { hello, startSeq } = planResume({ epoch: head.epoch, oldestSeq: head.oldestSeq, nextSeq: head.publishedSeq }, opts.request);
   let next = startSeq;
   let closed = false;
   let wake: (() => void) | null = null;
-  const unsubscribe = head.onBatch(() => wake?.());
+  const unsubscribe = head.onPublish(() => wake?.());
 
   const finish = (): void => {
     if (closed) return;
@@ -71,7 +77,7 @@ export function openStream(opts: StreamOptions): ReadableStream<Uint8Array> {
             controller.close();
             return;
           }
-          const batch = next < head.nextSeq ? head.batch(next) : undefined;
+          const batch = next < head.publishedSeq ? head.batch(next) : undefined;
           if (batch !== undefined) {
             next++;
             send(controller, formatSSE({ id: eventId(head.epoch, batch.seq), data: state.encodeBatch(batch) }));
@@ -86,7 +92,7 @@ export function openStream(opts: StreamOptions): ReadableStream<Uint8Array> {
           });
           wake = null;
           if (woke === 'heartbeat' && !closed) {
-            const beat: HeartbeatMessage = { type: 'heartbeat', now: clock.now(), nextSeq: head.nextSeq };
+            const beat: HeartbeatMessage = { type: 'heartbeat', now: clock.now(), nextSeq: head.publishedSeq };
             send(controller, formatSSE({ data: JSON.stringify(beat) }));
             return;
           }

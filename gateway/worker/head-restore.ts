@@ -1,7 +1,7 @@
 // Rebuilds a fresh Head from persisted batches so a restarted Durable Object keeps its epoch, sequence and series ids.
 import { labelsKey, type Labels } from '../../shared/model/labels.ts';
 import type { MetricMetadata } from '../../shared/stream/protocol.ts';
-import type { AppendExemplar, AppendSample, Head, HeadSeries } from '../head/head.ts';
+import { COMPACT_EVERY_MS, type AppendExemplar, type AppendSample, type Head, type HeadSeries } from '../head/head.ts';
 
 /** One batch as stored: the head's StoredBatch without its wire cache. */
 export interface PersistedBatch {
@@ -68,7 +68,7 @@ export function restoreHead(head: Head, snap: HeadSnapshot): void {
     idOfKey.set(key, id);
     byId.set(id, labels);
   }
-  const COMPACT_EVERY_MS = 60_000;
+  // The head's own interval: append must never find a compaction due (see below).
   let lastCompaction = -Infinity;
   let maxSeq = 0;
   for (const b of replayable(snap.batches, byId)) {

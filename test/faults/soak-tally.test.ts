@@ -1,7 +1,8 @@
-// The soak bench's accounting (bench/lib/soak-tally.ts): loss, duplicates, gaps and drift are counted exactly, so "lost 0" means something.
+// The soak bench's accounting (bench/lib/soak-tally.ts, soak-stats.ts): loss, duplicates, gaps, drift and GCs are counted exactly, so "lost 0" means something.
 import { describe, expect, it } from 'vitest';
 import type { BatchMessage, StreamMessage } from '../../shared/stream/protocol.ts';
 import { StreamSession } from '../../shared/stream/session.ts';
+import { mainIsolate, parseGcLine } from '../../bench/lib/soak-stats.ts';
 import { REPORT_SERIES, SoakTally } from '../../bench/lib/soak-tally.ts';
 
 const SERIES = 3;
@@ -66,5 +67,27 @@ describe('soak tally', () => {
     const tally = run([hello, scrapeBatch(1, 0, 1, 1_000_000), { ...hello, gap: { epoch: 'e', afterSeq: 1, resumedAtSeq: 1 } }, scrapeBatch(1, 0, 1, 1_001_000)]);
     expect(tally.reportedGaps).toBe(1);
     expect(tally.duplicateScrapes()).toBe(1);
+  });
+});
+
+describe('soak GC accounting (bench/lib/soak-stats.ts)', () => {
+  it('parses --trace-gc lines with their isolate and keeps the main isolate only', () => {
+    const lines = [
+      '[9697:0x14e2ee20]      204 ms: Scavenge 3.8 (4.0) -> 3.4 (5.0) MB, 56.68 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ',
+      '[9697:0x14e2ee20]    91000 ms: Mark-Compact 512.3 (540.1) -> 292.4 (545.0) MB, 120.5 / 0.0 ms  (average mu = 0.9) allocation failure; ',
+      // tsx's loader thread: its own isolate, a few MB, must not count as the gateway's live heap.
+      '[9697:0x7f30a8000b70]    91500 ms: Mark-Compact 7.2 (8.0) -> 7.0 (8.0) MB, 9.6 / 0.0 ms  (average mu = 1.0) low memory notification; ',
+      '[9697:0x14e2ee20]    95000 ms: Scavenge 300.1 (545.0) -> 293.0 (545.0) MB, 12.0 / 0.00 ms  (average mu = 1.000) allocation failure; ',
+      'resumed epoch abc',
+    ];
+    const events = lines.map(parseGcLine);
+    expect(events[1]).toEqual({ isolate: '0x14e2ee20', at: 91000, kind: 'mark-compact', beforeMB: 512.3, afterMB: 292.4, pauseMs: 120.5 });
+    expect(events[4]).toBeNull();
+    const main = mainIsolate(events.filter((e) => e !== null));
+    expect(main.map((e) => [e.kind, e.afterMB])).toEqual([
+      ['scavenge', 3.4],
+      ['mark-compact', 292.4],
+      ['scavenge', 293.0],
+    ]);
   });
 });
