@@ -40,6 +40,10 @@ beforeAll(async () => {
   routes.set('/deflate', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'deflate' }).end(deflateSync(PAGE)));
   routes.set('/br', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'br' }).end(brotliCompressSync(PAGE)));
   routes.set('/bom', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT }).end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(PAGE)])));
+  routes.set('/bad-utf8', (_req, res) =>
+    res.writeHead(200, { 'Content-Type': TEXT }).end(Buffer.concat([Buffer.from('up 1\nm{l="a'), Buffer.from([0xc3, 0x28]), Buffer.from('"} 1\n')])),
+  );
+  routes.set('/replacement', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT }).end('m{l="\uFFFD"} 1\n'));
   routes.set('/no-type', (_req, res) => res.writeHead(200).end('up 1\n'));
   routes.set('/split', (_req, res) => {
     // UTF-8 sequences cut between chunks.
@@ -127,6 +131,11 @@ describe('nodeScrapeGet', () => {
   it('decodes UTF-8 cut across chunks and drops a byte order mark, as fetch does', async () => {
     expect(await scrape('/split')).toMatchObject({ ok: true, body: PAGE });
     expect(await scrape('/bom')).toMatchObject({ ok: true, body: PAGE, bytes: Buffer.byteLength(PAGE) + 3 });
+  });
+
+  it('fails a body with malformed UTF-8 naming line, column and byte; a genuine U+FFFD passes', async () => {
+    expect(await scrape('/bad-utf8')).toEqual({ ok: false, error: 'invalid UTF-8 in the body at line 2, column 7: invalid UTF-8 byte 0xc3' });
+    expect(await scrape('/replacement')).toMatchObject({ ok: true, body: 'm{l="\uFFFD"} 1\n' });
   });
 
   it('fails a body over body_size_limit, counting decompressed bytes', async () => {

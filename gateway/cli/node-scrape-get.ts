@@ -4,6 +4,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { validateUtf8 } from '../../shared/exposition/utf8.ts';
 import type { ScrapeGetFn, ScrapeResponse } from '../runtime/ports.ts';
 
 /** Redirects followed before giving up, as Go's HTTP client (and so Prometheus). */
@@ -131,6 +132,14 @@ function readBody(res: IncomingMessage, limit: number, signal: AbortSignal): Pro
       // ASCII (nearly every exposition) is the same in Latin-1, whose decoding is a plain copy, many times faster.
       if (isAscii(body)) return resolve({ text: body.toString('latin1'), bytes });
       const text = body.toString('utf8');
+      // Decoding turned malformed bytes into U+FFFD; only then are the bytes checked (a genuine U+FFFD passes).
+      if (text.includes('\uFFFD')) {
+        try {
+          validateUtf8(body);
+        } catch (e) {
+          return reject(e);
+        }
+      }
       // As TextDecoder (which fetch bodies go through) does: a byte order mark is not part of the text.
       resolve({ text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bytes });
     });

@@ -24,8 +24,9 @@ export interface ScrapeResponse {
   /** The Content-Type header, '' when there is none. */
   readonly contentType: string;
   /**
-   * Reads the whole body, decompressed and decoded as UTF-8 (a leading BOM dropped, invalid bytes as U+FFFD), or
-   * null as soon as it exceeds `limit` bytes (0: no limit). Rejects when the request's signal aborts.
+   * Reads the whole body, decompressed and decoded as UTF-8 (a leading BOM dropped), or null as soon as it exceeds
+   * `limit` bytes (0: no limit). Rejects when the request's signal aborts, and with an ExpositionParseError at the
+   * first malformed UTF-8 byte (both exposition formats are UTF-8: bad bytes must fail, not become U+FFFD).
    */
   read(limit: number): Promise<{ text: string; bytes: number } | null>;
   /** Drops the body unread. */

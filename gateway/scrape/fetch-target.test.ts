@@ -104,6 +104,16 @@ describe('fetchTarget', () => {
     const r = await fetchTarget(options(async () => new Response(body)));
     expect(r.ok && r.body).toBe('m{l="é😀"} 1\n');
   });
+
+  it('fails a body with malformed UTF-8, naming line, column and byte, and passes a genuine U+FFFD', async () => {
+    const bad = new Uint8Array([...new TextEncoder().encode('up 1\nm{l="a'), 0xff, ...new TextEncoder().encode('"} 1\n')]);
+    expect(await fetchTarget(options(async () => new Response(bad)))).toEqual({
+      ok: false,
+      error: 'invalid UTF-8 in the body at line 2, column 7: invalid UTF-8 byte 0xff',
+    });
+    const replacement = await fetchTarget(options(async () => new Response('m{l="\uFFFD"} 1\n')));
+    expect(replacement.ok && replacement.body).toBe('m{l="\uFFFD"} 1\n');
+  });
 });
 
 describe('fetchTarget redirects', () => {

@@ -1,4 +1,6 @@
 // One HTTP scrape: Prometheus's request headers, a timeout through AbortSignal, a capped body read.
+import { ExpositionParseError } from '../../shared/exposition/errors.ts';
+import { validateUtf8 } from '../../shared/exposition/utf8.ts';
 import type { FetchFn, Scheduler, ScrapeGetFn, ScrapeResponse } from '../runtime/ports.ts';
 
 export interface FetchTargetOptions {
@@ -55,6 +57,7 @@ export async function fetchTarget(o: FetchTargetOptions): Promise<FetchTargetRes
     if (read === null) return { ok: false, error: `body size limit exceeded (limit: ${o.bodySizeLimit} bytes)`, overLimit: true };
     return { ok: true, body: read.text, contentType: response.contentType, bytes: read.bytes };
   } catch (e) {
+    if (e instanceof ExpositionParseError) return { ok: false, error: `invalid UTF-8 in the body at line ${e.line}, column ${e.column}: ${e.detail}` };
     if (timedOut) return { ok: false, error: `${prefix}: context deadline exceeded (scrape_timeout ${o.timeoutMs / 1000}s)` };
     if (o.signal?.aborted) return { ok: false, error: `${prefix}: scrape cancelled` };
     return { ok: false, error: `${prefix}: ${describeError(e)}` };
@@ -89,6 +92,7 @@ async function readCapped(response: Response, limit: number, signal: AbortSignal
   const onAbort = (): void => void reader.cancel().catch(() => undefined);
   signal.addEventListener('abort', onAbort);
   const decoder = new TextDecoder();
+  const chunks: Uint8Array[] = [];
   let text = '';
   let bytes = 0;
   try {
@@ -101,12 +105,26 @@ async function readCapped(response: Response, limit: number, signal: AbortSignal
         await reader.cancel().catch(() => undefined);
         return null;
       }
+      chunks.push(value);
       text += decoder.decode(value, { stream: true });
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
-  return { text: text + decoder.decode(), bytes };
+  text += decoder.decode();
+  // Decoding turned malformed bytes into U+FFFD; only then are the bytes checked (a genuine U+FFFD passes).
+  if (text.includes('\uFFFD')) validateUtf8(concatBytes(chunks, bytes));
+  return { text, bytes };
+}
+
+function concatBytes(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /** The most specific message in an error chain (fetch wraps the socket error in `cause`). */
