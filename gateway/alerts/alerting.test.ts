@@ -218,8 +218,9 @@ describe('built-in notifier', () => {
     expect(hist.filter((h) => h.receiver === 'pager').map((h) => [h.id, h.status, h.attempt, h.httpStatus ?? h.error])).toEqual([
       ['n1', 'retrying', 1, 503],
       ['n1', 'retrying', 2, 503],
-      ['n3', 'success', 1, 200],
+      // The next flush ends n1's backoff wait at once, before it sends.
       ['n1', 'failed', 2, "gave up: superseded by the group's next notification"],
+      ['n3', 'success', 1, 200],
     ]);
     // A 4xx is not retried; the next flush (nothing was logged as sent) tries again, as Alertmanager does.
     const hook = hist.filter((h) => h.receiver === 'hook');

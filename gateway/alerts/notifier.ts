@@ -40,6 +40,16 @@ interface PersistedNotifier {
   log: DeliveredEntry[];
 }
 
+/** One delivery's place in its group+integration's queue. */
+interface Slot {
+  /** A newer flush of the same group and integration exists: stop retrying. */
+  superseded: boolean;
+  /** Ends the backoff sleep early (set while sleeping). */
+  wake?: () => void;
+  /** Settles when this delivery is over (sent, given up or skipped); never rejects. */
+  done: Promise<void>;
+}
+
 /** Alertmanager keeps its notification log this long (--data.retention). */
 const LOG_RETENTION_MS = 120 * 3600_000;
 
@@ -63,8 +73,8 @@ export class BuiltinNotifier {
   /** Entries restored from before a restart, consulted once per key to suppress duplicate notifications. */
   private readonly beforeRestart = new Map<string, DeliveredEntry>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** The delivery in progress per receiver integration and group. */
-  private readonly current = new Map<string, { superseded: boolean }>();
+  /** The newest delivery per receiver integration and group; older ones wait for it or give up (see deliver). */
+  private readonly current = new Map<string, Slot>();
   private saving: Promise<void> | null = null;
   private saveAgain = false;
 
@@ -181,20 +191,35 @@ export class BuiltinNotifier {
     }
     const policy = this.deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
     const timeoutMs = timeoutOf(this.integration(n), this.deps.defaultTimeoutMs ?? 10_000);
-    // Like Alertmanager, a group's next flush ends the retries of the previous one (its deadline is group_interval).
+    // Per group and integration one delivery at a time, as Alertmanager runs a group's flushes in sequence: the
+    // group's next flush supersedes the previous delivery (its deadline is group_interval), which stops at once if
+    // it is waiting to retry, or after the attempt it has in flight. Only then does the new one start, and it first
+    // asks the dedup log again, since that attempt may have delivered the same alerts.
     const key = logKey(n);
     const prev = this.current.get(key);
-    if (prev) prev.superseded = true;
-    const me = { superseded: false };
+    let finish = (): void => {};
+    const me: Slot = { superseded: false, done: new Promise<void>((ok) => (finish = ok)) };
     this.current.set(key, me);
     try {
+      if (prev) {
+        prev.superseded = true;
+        prev.wake?.();
+        await prev.done;
+      }
+      if (me.superseded) {
+        // An even newer flush came while this one waited: it was never sent, and the newer one goes instead.
+        this.dispatcher.report(n.id, false);
+        return;
+      }
+      if (!this.dispatcher.stillNeeded(n.id)) return;
       await this.attempts({ ...n, request }, me, policy, timeoutMs, base);
     } finally {
       if (this.current.get(key) === me) this.current.delete(key);
+      finish();
     }
   }
 
-  private async attempts(n: Notification & { request: { url: string; body: string; headers: Record<string, string> } }, me: { superseded: boolean }, policy: RetryPolicy, timeoutMs: number, base: Omit<NotificationRecord, 'id' | 'time' | 'status' | 'attempt'>): Promise<void> {
+  private async attempts(n: Notification & { request: { url: string; body: string; headers: Record<string, string> } }, me: Slot, policy: RetryPolicy, timeoutMs: number, base: Omit<NotificationRecord, 'id' | 'time' | 'status' | 'attempt'>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const time = this.deps.clock.now();
       const res = await this.post(n.request.url, n.request.body, n.request.headers, timeoutMs);
@@ -214,13 +239,28 @@ export class BuiltinNotifier {
         this.dispatcher.report(n.id, false);
         return;
       }
-      await new Promise<void>((ok) => this.deps.scheduler.setTimeout(ok, next.retryInMs ?? 0));
+      if (!me.superseded) await this.sleep(me, next.retryInMs ?? 0);
       if (me.superseded) {
         this.deps.history.add({ id: n.id, time: this.deps.clock.now(), ...base, status: 'failed', error: 'gave up: superseded by the group\'s next notification', attempt });
         this.dispatcher.report(n.id, false);
         return;
       }
     }
+  }
+
+  /** The backoff wait before a retry; a newer flush of the group ends it early through `slot.wake`. */
+  private sleep(slot: Slot, ms: number): Promise<void> {
+    return new Promise<void>((ok) => {
+      const timer = this.deps.scheduler.setTimeout(() => {
+        slot.wake = undefined;
+        ok();
+      }, ms);
+      slot.wake = () => {
+        slot.wake = undefined;
+        this.deps.scheduler.clearTimeout(timer);
+        ok();
+      };
+    });
   }
 
   private post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpOutcome> {

@@ -98,6 +98,44 @@ describe('timing', () => {
     expect(tick(630 * S)).toEqual([]);
   });
 
+  it('stillNeeded: a flush made while the previous delivery was in flight is dropped once that delivery succeeds', () => {
+    const { d, clock, post, summary } = setup(TIMING);
+    post(0, { alertname: 'Foo', instance: '1' }, { endsAt: 10 * H });
+    clock.t = 30 * S;
+    const [first] = d.tick();
+    // Not reported yet: the next flush sees nothing logged and flushes the same alert again.
+    clock.t = 330 * S;
+    const again = d.tick();
+    expect(summary(again)).toEqual(['hook:1=firing']);
+    expect(d.stillNeeded(again[0].id)).toBe(true);
+    d.report(first.id, true);
+    expect(d.stillNeeded(again[0].id)).toBe(false);
+    // Settled without being logged: the log keeps the time the first delivery was reported (330 s), so the repeat
+    // comes at the first group_interval tick more than 1 h after that.
+    const repeats: number[] = [];
+    for (let t = 630; t <= 4230; t += 300) {
+      clock.t = t * S;
+      for (const n of d.tick()) {
+        repeats.push(t);
+        d.report(n.id, true);
+      }
+    }
+    expect(repeats).toEqual([4230]);
+  });
+
+  it('stillNeeded: a newer alert in the group still goes out', () => {
+    const { d, clock, post, summary } = setup(TIMING);
+    post(0, { alertname: 'Foo', instance: '1' }, { endsAt: 10 * H });
+    clock.t = 30 * S;
+    const [first] = d.tick();
+    post(60 * S, { alertname: 'Foo', instance: '2' }, { endsAt: 10 * H });
+    clock.t = 330 * S;
+    const again = d.tick();
+    d.report(first.id, true);
+    expect(summary(again)).toEqual(['hook:1=firing,2=firing']);
+    expect(d.stillNeeded(again[0].id)).toBe(true);
+  });
+
   it('rejects invalid alerts', () => {
     const { d } = setup(TIMING);
     const base = { annotations: {}, startsAt: '', endsAt: '', generatorURL: '' };

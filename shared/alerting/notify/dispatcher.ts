@@ -75,7 +75,15 @@ interface Flush {
   failed: boolean;
   /** Resolved alerts to drop once every integration succeeded, unless updated meanwhile. */
   resolved: { fp: string; updatedAt: number }[];
-  logUpdates: Map<string, { logKey: string; entry: LogEntry }>;
+  logUpdates: Map<string, LogUpdate>;
+}
+
+/** What a notification writes to the log once delivered, and what its dedup check needs again. */
+interface LogUpdate {
+  logKey: string;
+  entry: LogEntry;
+  sendResolved: boolean;
+  repeatMs: number;
 }
 
 export interface DispatcherOptions {
@@ -323,7 +331,7 @@ export class Dispatcher {
         if (built.ok) {
           n.request = built.request;
           flush.pending.add(id);
-          flush.logUpdates.set(id, { logKey, entry });
+          flush.logUpdates.set(id, { logKey, entry, sendResolved: integ.sendResolved, repeatMs: g.route.repeatIntervalMs });
           this.byNotification.set(id, flush);
         } else {
           n.error = built.error;
@@ -345,16 +353,33 @@ export class Dispatcher {
     return entry.timestamp < now - repeatMs;
   }
 
-  /** Records the delivery outcome of a notification returned by tick(). */
-  report(id: string, ok: boolean): void {
+  /** Records the delivery outcome of a notification returned by tick(); the log entry is stamped now (nflog.Log). */
+  report(id: string, ok: boolean, now = this.opts.clock.now()): void {
     const flush = this.byNotification.get(id);
     if (!flush) return;
     this.byNotification.delete(id);
     flush.pending.delete(id);
     const upd = flush.logUpdates.get(id);
-    if (ok && upd) this.log.set(upd.logKey, upd.entry);
+    if (ok && upd) this.log.set(upd.logKey, { ...upd.entry, timestamp: now });
     if (!ok) flush.failed = true;
     if (flush.pending.size === 0) this.finishFlush(flush);
+  }
+
+  /**
+   * The dedup check again, just before a notification returned by tick() is sent: an earlier delivery to the same
+   * group and integration, still in flight when this one was flushed, may have succeeded since (Alertmanager runs
+   * a group's flushes one after another, so its dedup stage sees that success). When the log now covers this
+   * notification's alerts, it is settled without being sent or logged, and false is returned.
+   */
+  stillNeeded(id: string, now = this.opts.clock.now()): boolean {
+    const flush = this.byNotification.get(id);
+    const upd = flush?.logUpdates.get(id);
+    if (!flush || !upd) return true;
+    if (this.needsUpdate(this.log.get(upd.logKey), upd.entry.firing, upd.entry.resolved, upd.sendResolved, upd.repeatMs, now)) return true;
+    this.byNotification.delete(id);
+    flush.pending.delete(id);
+    if (flush.pending.size === 0) this.finishFlush(flush);
+    return false;
   }
 
   private finishFlush(flush: Flush): void {
