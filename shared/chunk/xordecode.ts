@@ -17,7 +17,9 @@ export function decodeXorInto(bytes: Uint8Array, t: Float64Array, v: Float64Arra
   const n = chunkSampleCount(bytes);
   if (n === 0) return 0;
   if (t.length < at + n || v.length < at + n) throw new RangeError(`output has room for ${Math.min(t.length, v.length) - at} samples, chunk holds ${n}`);
-  const out = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+  // Value k of v is at words 2(base + k) (low) and 2(base + k) + 1 (high) of its buffer.
+  const out = wordView(v);
+  const base = v.byteOffset >>> 3;
   const limit = bytes.length * 8;
   const w = wordsOf(bytes);
   let pos = 16;
@@ -57,8 +59,8 @@ export function decodeXorInto(bytes: Uint8Array, t: Float64Array, v: Float64Arra
   let lo = bits(32);
   if (pos > limit) throw new ChunkError('chunk ends in the middle of a sample');
   t[at] = time;
-  out[2 * at] = lo;
-  out[2 * at + 1] = hi;
+  out[2 * (base + at)] = lo;
+  out[2 * (base + at) + 1] = hi;
   let delta = 0;
   let leading = 0;
   let trailing = 0;
@@ -112,10 +114,24 @@ export function decodeXorInto(bytes: Uint8Array, t: Float64Array, v: Float64Arra
     if (pos > limit) throw new ChunkError('chunk ends in the middle of a sample');
     const k = at + i;
     t[k] = time;
-    out[2 * k] = lo;
-    out[2 * k + 1] = hi;
+    const o = 2 * (base + k);
+    out[o] = lo;
+    out[o + 1] = hi;
   }
   return n;
+}
+
+/** The last value buffer written to and a 32-bit view over all of it (reused while columns come from one slab). */
+let viewBuffer: ArrayBufferLike | null = null;
+let viewWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/** A Uint32Array over the whole buffer of v (index 2k, 2k+1 are the low and high words of the buffer's k-th float). */
+function wordView(v: Float64Array): Uint32Array<ArrayBufferLike> {
+  if (v.buffer !== viewBuffer || viewWords.length < (v.byteOffset + v.byteLength) >>> 2) {
+    viewBuffer = v.buffer;
+    viewWords = new Uint32Array(v.buffer, 0, v.buffer.byteLength >>> 2);
+  }
+  return viewWords;
 }
 
 /** Zero words after a chunk's last: more than one sample's most bits (2 + 64 + 2 + 11 + 64), so no read leaves the array. */
