@@ -69,4 +69,22 @@ describe('decodeXorInto', () => {
     expect(() => decodeXorInto(bytes, new Float64Array(2), new Float64Array(2))).toThrow(RangeError);
     expect(decodeXorColumns(Uint8Array.of(0, 0)).t.length).toBe(0);
   });
+
+  it('writes into views at any offset of a shared buffer, switching between buffers', () => {
+    const want = Float64Array.of(0.5, 0, -2);
+    setStale(want, 1);
+    const bytes = encodeXor([5, 10, 15], want);
+    const bufA = new Float64Array(16);
+    const bufB = new Float64Array(8);
+    for (const [buf, from] of [[bufA, 3], [bufB, 2], [bufA, 11], [bufB, 0]] as const) {
+      const t = new Float64Array(3);
+      const v = buf.subarray(from, from + 3);
+      expect(decodeXorInto(bytes, t, v)).toBe(3);
+      expect(Array.from(t)).toEqual([5, 10, 15]);
+      expect(bits(v)).toEqual(bits(want));
+    }
+    // Nothing outside the views was written.
+    expect(Array.from(bufA).filter((x, i) => !((i >= 3 && i < 6) || (i >= 11 && i < 14)) && x !== 0)).toEqual([]);
+    expect(Array.from(bufB).filter((x, i) => i >= 5 && x !== 0)).toEqual([]);
+  });
 });

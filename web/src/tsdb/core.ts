@@ -19,6 +19,7 @@ import { unionPostings, selectPostings } from './postings.ts';
 import { allLabelNames, idbPostings, READ_STORES, type ReadTx } from './read.ts';
 import { runRetention } from './retention-run.ts';
 import { combineRuns, sliceRun, type Run } from './runs.ts';
+import { ColumnSlab } from './slab.ts';
 import { requestPersistence, storageEstimate } from './storage.ts';
 import {
   DEFAULT_FLUSH_POLICY,
@@ -476,8 +477,11 @@ export class TsdbCore {
             return;
           }
           const range = IDBKeyRange.bound(lo, hi);
-          const [keys, values] = await Promise.all([store.getAllKeys(range), store.getAll(range)]);
-          keys.forEach((k, j) => found.set(k, values[j]));
+          // Mostly every id in the run exists, and then the values are ids lo..hi in order: counting is cheaper than
+          // fetching the keys (IndexedDB's cost is per entry returned).
+          const [n, values] = await Promise.all([store.count(range), store.getAll(range)]);
+          if (n === hi - lo + 1) values.forEach((r, j) => found.set(lo + j, r));
+          else (await store.getAllKeys(range)).forEach((k, j) => found.set(k, values[j]));
         }),
       );
       for (const i of missing) {
@@ -542,6 +546,7 @@ export class TsdbCore {
     const byShard = new Map<number, Array<{ block: Uint8Array; dir: BlockDirectory }>>();
     shards.forEach((sh, i) => byShard.set(sh, blockLists[i].map((block) => ({ block, dir: this.directory(block) }))));
     const out: SeriesSamples[] = [];
+    const slab = new ColumnSlab();
     ids.forEach((sid, i) => {
       const stored: Array<{ rec: Uint8Array; h: ChunkHeader }> = [];
       for (const { block, dir } of byShard.get(series[i].shard) ?? []) {
@@ -581,7 +586,7 @@ export class TsdbCore {
         // Warm: every chunk is decoded already; the memo hands back the columns joined last time.
         this.memoryHits += inMemory.length;
         combined = this.combine(sid, [...(cached as Run[]), ...extra]);
-      } else combined = this.decodeAll(sid, stored, inMemory, extra);
+      } else combined = this.decodeAll(sid, stored, inMemory, extra, slab);
       const run = sliceRun(combined, start, end);
       if (run.t.length > 0) out.push({ labels: series[i].labels, t: run.t, v: run.v });
     });
@@ -623,17 +628,17 @@ export class TsdbCore {
 
   /**
    * Cold read of one series: decodes its stored chunks (ascending, as blocks hold them) and then its in-memory XOR
-   * chunks straight into one pair of columns, with no per-chunk arrays and no copy to join them. The caches keep
+   * chunks straight into one pair of columns (views into the read's shared slab), with no per-chunk arrays and no
+   * copy to join them. The caches keep
    * views of each chunk's part, and the memo the joined columns, so the next (warm) read of the same chunks gets
    * these very columns back. The writer's uncompressed head and late samples (`extra`) are merged on top.
    */
-  private decodeAll(sid: number, stored: ReadonlyArray<{ rec: Uint8Array; h: ChunkHeader }>, inMemory: readonly Uint8Array[], extra: Run[]): Run {
+  private decodeAll(sid: number, stored: ReadonlyArray<{ rec: Uint8Array; h: ChunkHeader }>, inMemory: readonly Uint8Array[], extra: Run[], slab: ColumnSlab): Run {
     const counts = inMemory.map((x) => chunkSampleCount(x));
     let total = 0;
     for (const { h } of stored) total += h.count;
     for (const n of counts) total += n;
-    const t = new Float64Array(total);
-    const v = new Float64Array(total);
+    const { t, v } = slab.take(total);
     const parts: Run[] = [];
     let at = 0;
     let ordered = true;
