@@ -190,6 +190,22 @@ describe('dashboards (Chromium + gateway)', () => {
     await poll(() => panelsWithSeries(page), 30_000).toBeGreaterThanOrEqual(14);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(outputDir, 'dashboard.png'), fullPage: true });
+
+    // Time zone: UTC from the menu redraws the time axes in UTC, goes into the link and survives a reload; an IANA
+    // zone from a shared link joins the menu; back to the browser's time drops the parameter.
+    await page.selectOption('select[aria-label="Time zone"]', 'utc');
+    await poll(() => page.url()).toContain('tz=utc');
+    await poll(() => page.locator('.chart[data-time-zone="utc"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('.chart[data-time-zone="browser"]').count()).toBe(0);
+    await page.reload();
+    await poll(() => page.locator('select[aria-label="Time zone"]').inputValue()).toBe('utc');
+    await page.goto(page.url().replace('tz=utc', 'tz=Asia%2FKolkata'));
+    await page.reload();
+    await poll(() => page.locator('select[aria-label="Time zone"]').inputValue()).toBe('Asia/Kolkata');
+    await poll(() => panelsWithSeries(page), 30_000).toBeGreaterThanOrEqual(14);
+    await poll(() => page.locator('.chart[data-time-zone="Asia/Kolkata"]').count()).toBeGreaterThan(0);
+    await page.selectOption('select[aria-label="Time zone"]', 'browser');
+    await poll(() => page.url()).not.toContain('tz=');
     expect(problems).toEqual([]);
   });
 

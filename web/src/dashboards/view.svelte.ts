@@ -3,6 +3,7 @@ import type { Dashboard, Variable } from '../../../shared/dashboards/model.ts';
 import { resolveTimeRange } from '../../../shared/dashboards/time.ts';
 import { resolveVariables, selectValue, variableScope, type RefreshTrigger, type TimeWindow, type VariableResolver, type VariableState } from '../../../shared/dashboards/variables.ts';
 import { formatDashboardsHash, hashParamValues, parseDashboardsHash } from './route.ts';
+import { isKnownTimeZone } from './timezones.ts';
 
 /** Applies `var-x` values from the URL as the variables' saved selections. */
 export function withUrlSelections(variables: readonly Variable[], hash: string): Variable[] {
@@ -19,6 +20,8 @@ export class DashboardViewState {
   from = $state('now-1h');
   to = $state('now');
   refresh = $state('');
+  /** `browser`, `utc` or an IANA zone: how times are shown and where `now/d` rounds (the `tz` URL parameter). */
+  timezone = $state('browser');
   window = $state.raw<TimeWindow>({ from: Date.now() - 3_600_000, to: Date.now() });
   rangeError = $state<string | null>(null);
   variables = $state.raw<Record<string, VariableState>>({});
@@ -39,13 +42,15 @@ export class DashboardViewState {
     this.from = params.from ?? dashboard.time.from;
     this.to = params.to ?? dashboard.time.to;
     this.refresh = params.refresh ?? dashboard.refresh;
+    // A `tz` from a shared link is used only when this browser knows the zone.
+    this.timezone = params.tz !== undefined && isKnownTimeZone(params.tz) ? params.tz : dashboard.timezone;
     this.vars = withUrlSelections(dashboard.variables, hash);
     this.computeWindow();
   }
 
   /** Resolves the time expressions against the clock; a bad expression keeps the last window and says why. */
   private computeWindow(): void {
-    const r = resolveTimeRange({ from: this.from, to: this.to }, Date.now(), this.dashboard.timezone === 'browser' ? undefined : this.dashboard.timezone);
+    const r = resolveTimeRange({ from: this.from, to: this.to }, Date.now(), this.timezone === 'browser' ? undefined : this.timezone);
     if ('error' in r) this.rangeError = r.error;
     else {
       this.rangeError = null;
@@ -85,6 +90,14 @@ export class DashboardViewState {
     await this.loadVariables({ kind: 'changed', name });
   }
 
+  /** Shows the dashboard in another time zone; rounded ranges such as `now/d` move with it. */
+  setTimezone(timezone: string): void {
+    this.timezone = timezone;
+    this.computeWindow();
+    this.writeUrl();
+    this.tick++;
+  }
+
   setRefresh(interval: string): void {
     this.refresh = interval;
     this.writeUrl();
@@ -114,6 +127,7 @@ export class DashboardViewState {
   private writeUrlNow(): void {
     const params: Record<string, string | string[]> = { from: this.from, to: this.to };
     if (this.refresh) params.refresh = this.refresh;
+    if (this.timezone !== this.dashboard.timezone) params.tz = this.timezone;
     for (const st of Object.values(this.variables)) if (st.type !== 'constant') params[`var-${st.name}`] = st.current.value;
     const hash = formatDashboardsHash(this.dashboard.uid, params);
     // The user may have left this dashboard since the write was scheduled.
