@@ -130,9 +130,7 @@ export class ParseResult {
     const to = this.seriesEnd[k];
     const stop = labelsAt + (to - from);
     if (stop > end) return -1;
-    const b = this.body;
-    for (let a = from + 1, c = labelsAt + 1; a < to; a++, c++) if (b.charCodeAt(a) !== s.charCodeAt(c)) return -1;
-    return stop;
+    return this.body.slice(from + 1, to) === s.slice(labelsAt + 1, stop) ? stop : -1;
   }
 
   /** Metric name of sample i, as written. */
