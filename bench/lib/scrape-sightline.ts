@@ -1,7 +1,6 @@
 // Times the gateway's own scrape path in process: ScrapeManager end to end, its stages one by one, and the head's memory.
 import { loadConfig } from '../../shared/config/index.ts';
 import { TargetScrapeState } from '../../shared/scrape/target-state.ts';
-import type { ExposedScrape } from '../../shared/scrape/types.ts';
 import { Head } from '../../gateway/head/head.ts';
 import { systemClock, systemScheduler } from '../../gateway/runtime/ports.ts';
 import { nodeScrapeGet } from '../../gateway/cli/node-scrape-get.ts';
@@ -118,7 +117,6 @@ export async function scrapeStages(spec: TargetSpec, runs: number, pace: Pacer):
   const head = new Head({ epoch: 'bench-stages' });
   const state = new TargetScrapeState(spec.settings);
   const out: Stages = { fetchMs: [], parseMs: [], ingestMs: [], spans: [], bytes: 0 };
-  let previous: ExposedScrape | undefined;
   for (let i = 0; i <= runs; i++) {
     await pace();
     const startMs = Date.now();
@@ -136,10 +134,9 @@ export async function scrapeStages(spec: TargetSpec, runs: number, pace: Pacer):
     });
     const t1 = performance.now();
     if (!fetched.ok) throw new Error(`fetch ${spec.url}: ${fetched.error}`);
-    const parsed = parseScrapeBody(fetched.body, fetched.contentType, spec, previous);
+    const parsed = parseScrapeBody(fetched.body, fetched.contentType, spec);
     const t2 = performance.now();
     if (!parsed.ok) throw new Error(`parse ${spec.url}: ${parsed.error}`);
-    previous = parsed.scrape;
     const now = Date.now();
     const output = state.success(now, parsed.scrape, t1 - t0, fetched.bytes);
     head.append(output.samples, now, output.metadata, output.exemplars);

@@ -71,13 +71,7 @@ export interface DroppedTargetSpec {
 }
 
 /** Turns an exposition body into samples, or an error message (a parse error fails the scrape). */
-/** `previous` is the last successful parse of the same target, a hint the parser may use to skip re-validating unchanged series. */
-export type ExpositionParser = (
-  body: string,
-  contentType: string,
-  spec: TargetSpec,
-  previous?: ExposedScrape,
-) => { ok: true; scrape: ExposedScrape } | { ok: false; error: string };
+export type ExpositionParser = (body: string, contentType: string, spec: TargetSpec) => { ok: true; scrape: ExposedScrape } | { ok: false; error: string };
 
 /** A target's state for /api/v1/targets. */
 export interface TargetStatus {
@@ -221,8 +215,6 @@ class TargetLoop {
   private lastScrapeAt: number | null = null;
   private lastDurationMs = 0;
   private last: Omit<LastScrape, 'spec'> | null = null;
-  /** The last successful parse, handed to the next one (unchanged series text need no re-validation). */
-  private lastParsed: ExposedScrape | undefined = undefined;
 
   constructor(
     readonly spec: TargetSpec,
@@ -298,8 +290,7 @@ class TargetLoop {
     const duration = (): number => (durationMs = clock.now() - startedAt);
     let output: ScrapeOutput;
     try {
-      const parsed = fetched.ok ? this.deps.parse(fetched.body, fetched.contentType, spec, this.lastParsed) : null;
-      this.lastParsed = parsed !== null && parsed.ok ? parsed.scrape : undefined;
+      const parsed = fetched.ok ? this.deps.parse(fetched.body, fetched.contentType, spec) : null;
       if (!fetched.ok) output = this.state.failure(t, { error: fetched.error, bodySize: fetched.overLimit ? -1 : 0 }, duration);
       else if (parsed !== null && !parsed.ok) output = this.state.failure(t, { error: parsed.error, bodySize: fetched.bytes }, duration);
       else output = this.state.success(t, (parsed as { scrape: ExposedScrape }).scrape, duration, fetched.bytes);

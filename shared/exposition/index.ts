@@ -21,7 +21,6 @@ export type {
   ExpositionSample,
   ExpositionSink,
   FlatLabels,
-  KnownLabelSets,
   MetricFamily,
   MetricType,
   ParseOptions,
@@ -29,13 +28,11 @@ export type {
 } from './types.ts';
 
 function newParser(format: ExpositionFormat, sink: ExpositionSink, opts: ParseOptions | undefined): LineParser {
-  if (format === 'openmetrics') return new OpenMetricsParser(sink, opts);
-  const previous = opts?.previous;
-  return new PromTextParser(sink, opts, previous !== undefined && previous.format === format ? previous : null);
+  return format === 'openmetrics' ? new OpenMetricsParser(sink, opts) : new PromTextParser(sink, opts);
 }
 
 function parseWith(format: ExpositionFormat, body: string, opts: ParseOptions | undefined): ParseResult {
-  const result = new ParseResult(format, body, opts?.normalizeBucketLabels !== false, opts?.previous?.length);
+  const result = new ParseResult(format, body, opts?.normalizeBucketLabels !== false);
   const sink: ExpositionSink = {
     // Whole-body parsing: the cursor is always the parser's own Cursor over `body`.
     sample: (c) => result.push(c as Cursor),

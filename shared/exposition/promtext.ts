@@ -4,7 +4,7 @@ import { Cursor } from './cursor.ts';
 import type { LineParser } from './lines.ts';
 import { scanDigits, scanFloat } from './numbers.ts';
 import { SampleScanner, isMetricStart, unescape } from './scan.ts';
-import type { ExpositionSink, KnownLabelSets, MetricFamily, MetricType, ParseOptions } from './types.ts';
+import type { ExpositionSink, MetricFamily, MetricType, ParseOptions } from './types.ts';
 
 const DIALECT = { whitespace: true, quotedNames: true, trailingComma: true };
 const TYPES: Readonly<Record<string, MetricType>> = {
@@ -26,13 +26,10 @@ export class PromTextParser implements LineParser {
   private readonly byName = new Map<string, MetricFamily>();
   private lastName = '';
   private lastFam: MetricFamily | null = null;
-  /** Samples passed to the sink so far: the index at which `known` is consulted. */
-  private count = 0;
 
   constructor(
     private readonly sink: ExpositionSink,
     opts: ParseOptions = {},
-    private readonly known: KnownLabelSets | null = null,
   ) {
     this.cursor = new Cursor(new SampleScanner(DIALECT), opts.normalizeBucketLabels !== false);
   }
@@ -121,13 +118,8 @@ export class PromTextParser implements LineParser {
       while (i < end && isBlank(s.charCodeAt(i))) i++;
       if (i < end && s.charCodeAt(i) === 123) {
         labelsStart = i;
-        // A label set written as in the last scrape at this place was valid then, so it is valid now.
-        const knownEnd = this.known === null ? -1 : this.known.sameLabelSetAt(this.count, s, i, end);
-        if (knownEnd >= 0) i = knownEnd;
-        else {
-          sc.checkLabels(s, i + 1, end, false);
-          i = sc.pos;
-        }
+        sc.checkLabels(s, i + 1, end, false);
+        i = sc.pos;
       }
     } else if (c0 === 123) {
       labelsStart = i;
@@ -181,7 +173,6 @@ export class PromTextParser implements LineParser {
     c.seriesStart = start;
     c.labelsStart = labelsStart;
     c.seriesEnd = seriesEnd;
-    this.count++;
     this.sink.sample(c);
   }
 }

@@ -44,11 +44,9 @@ export class ParseResult {
     readonly format: ExpositionFormat,
     private readonly body: string,
     private readonly normalize: boolean,
-    expected?: number,
   ) {
-    // Expositions run about 60-120 bytes a line: start near the right size to avoid regrowth (or at the
-    // previous scrape's sample count, when known, to allocate no more than needed).
-    const guess = Math.max(64, expected !== undefined ? expected + (expected >> 6) : Math.ceil(body.length / 64));
+    // Expositions run about 60-120 bytes a line: start near the right size to avoid regrowth.
+    const guess = Math.max(64, Math.ceil(body.length / 64));
     this.values = new Float64Array(guess);
     this.timestampsMs = new Float64Array(guess);
     this.lines = new Uint32Array(guess);
@@ -116,21 +114,6 @@ export class ParseResult {
     this.values = this.values.subarray(0, n);
     this.timestampsMs = this.timestampsMs.subarray(0, n);
     this.lines = this.lines.subarray(0, n);
-  }
-
-  /**
-   * Parser side, for the next scrape of the same target: if sample k's series here was `name{…}` and its
-   * label set, from `{` to `}`, is written the same in s from labelsAt, returns that text's end in s
-   * (the label set is valid, as it was here), else -1. Label-set validity depends on those characters only.
-   */
-  sameLabelSetAt(k: number, s: string, labelsAt: number, end: number): number {
-    if (k >= this.length) return -1;
-    const from = this.labelsStart[k];
-    if (from <= this.seriesStart[k]) return -1;
-    const to = this.seriesEnd[k];
-    const stop = labelsAt + (to - from);
-    if (stop > end) return -1;
-    return this.body.slice(from + 1, to) === s.slice(labelsAt + 1, stop) ? stop : -1;
   }
 
   /** Metric name of sample i, as written. */

@@ -106,19 +106,4 @@ export interface ParseOptions {
    * form (`1` → `1.0`, `1e6` → `1e+06`), as Prometheus 3 does on ingestion. Default true.
    */
   normalizeBucketLabels?: boolean;
-  /**
-   * The previous successful parse of the same target (a ParseResult). Prometheus text only, and used
-   * only when its format is the same: a label set written exactly as at the same sample index there is
-   * known to be valid and is not checked again. Results and errors are the same with or without it.
-   */
-  previous?: KnownLabelSets;
-}
-
-/** A parse whose label sets are known to be valid (ParseResult). */
-export interface KnownLabelSets {
-  readonly format: ExpositionFormat;
-  /** Its number of samples. */
-  readonly length: number;
-  /** If sample k's label set (`{` to `}`) is written the same in s from labelsAt (a `{`), its end in s, else -1. */
-  sameLabelSetAt(k: number, s: string, labelsAt: number, end: number): number;
 }
