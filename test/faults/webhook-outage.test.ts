@@ -96,7 +96,7 @@ describe(`webhook receiver down for ${OUTAGE_MS / 1000} s while an alert fires`,
     const during = (await attempts()).filter((a) => a.time < upAt);
     const failed = during.filter((a) => a.status !== 'success');
     expect(failed.length).toBeGreaterThanOrEqual(3);
-    expect(during.slice(0, -1).every((a) => a.status !== 'success')).toBe(true);
+    expect(during.slice(0, -1).every((a) => a.status !== 'success'), `attempts before the receiver came up (${upAt}): ${JSON.stringify(during)}`).toBe(true);
     expect(failed.at(-1)?.time ?? 0).toBeGreaterThan(upAt - Math.max(GROUP_INTERVAL_MS, 60_000) - SLACK_MS);
   });
 
