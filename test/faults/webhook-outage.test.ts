@@ -58,8 +58,11 @@ describe(`webhook receiver down for ${OUTAGE_MS / 1000} s while an alert fires`,
   let firstFailure: Attempt;
   let upAt: number;
   let firing: Hook;
+  // The history lists newest first; reversed before the (stable) sort by time, records of the same millisecond stay
+  // in the order they were written: a superseded retry's "gave up" and the next flush's attempt, which can start in
+  // the same millisecond, must not swap.
   const attempts = async (): Promise<Attempt[]> =>
-    (await api<{ notifications: Attempt[] }>(gateway.base, '/api/v1/notifications?receiver=hook&limit=1000')).notifications.sort((a, b) => a.time - b.time);
+    (await api<{ notifications: Attempt[] }>(gateway.base, '/api/v1/notifications?receiver=hook&limit=1000')).notifications.reverse().sort((a, b) => a.time - b.time);
 
   beforeAll(async () => {
     tmp = tempDir('webhook');
