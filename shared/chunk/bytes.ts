@@ -93,9 +93,9 @@ export class ByteWriter {
     this.buf[this.pos++] = v;
   }
 
-  /** Zig-zag signed varint (as Go's binary.PutVarint) of an integer with |v| ≤ 2^52, so the zig-zag form stays exact. */
+  /** Zig-zag signed varint (as Go's binary.PutVarint) of an integer in [-2^52, 2^52), so the zig-zag form stays a safe integer. */
   varint(v: number): void {
-    if (!Number.isInteger(v) || Math.abs(v) > 2 ** 52) throw new ChunkError(`cannot write ${v} as a varint`);
+    if (!Number.isInteger(v) || v >= 2 ** 52 || v < -(2 ** 52)) throw new ChunkError(`cannot write ${v} as a varint`);
     this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
   }
 
