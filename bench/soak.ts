@@ -8,6 +8,7 @@ import { StreamFollower } from './lib/soak-client.ts';
 import { SCRAPE_COUNTER } from './lib/soak-exporter.ts';
 import { repoRoot, spawnTs, startGatewayProcess, type Spawned } from './lib/soak-process.ts';
 import { mainIsolate, parseGatewayGauges, parseGcLine, ResourceSampler, summary, type GatewayGauges, type GcEvent, type ResourceSample } from './lib/soak-stats.ts';
+import { halvesFlatness } from './lib/soak-flatness.ts';
 import { REPORT_SERIES, SoakTally, type Completeness } from './lib/soak-tally.ts';
 
 const USAGE = `Usage: bench:soak [--minutes N] [--targets N] [--series N] [--clients N] [--interval DURATION] [--retention DURATION] [--out FILE]
@@ -244,7 +245,11 @@ async function main(): Promise<void> {
       }).filter(([, v]) => v !== 0);
       if (bad.length > 0) problems.push(`client ${i}: ${bad.map(([k, v]) => `${k}=${v}`).join(', ')}`);
     });
-    if (res.growthPct !== null && res.growthPct > 10) problems.push(`RSS grew ${res.growthPct}% after the head window filled`);
+    const rss = res.rssFlatness;
+    if (rss === null) problems.push(`RSS flatness not judged: less than ${JUDGED_MIN_S} s of readings from the first full GC after the head filled (at ${res.settledAtS ?? 'never'} s)`);
+    else if (Math.max(rss.peakGrowthPct, rss.troughGrowthPct) > 10) {
+      problems.push(`RSS grew after the head window filled: peaks ${rss.peakGrowthPct}%, troughs ${rss.troughGrowthPct}% (second half against first)`);
+    }
     if (res.liveHeapAfterFullMB !== null && res.liveHeapAfterFullMB.pct > 10) problems.push(`live heap grew ${res.liveHeapAfterFullMB.pct}% after the head window filled`);
     if (tallies[0].errors.length > 0) problems.push(`session errors, first: ${tallies[0].errors[0]}`);
     if (followers[0].decodeErrors.length > 0) problems.push(`decode errors, first: ${followers[0].decodeErrors[0]}`);
@@ -330,6 +335,9 @@ function growth(values: readonly number[], most: number): { first: number; last:
   return { first: round(first), last: round(last), pct: round(((last - first) / first) * 100) };
 }
 
+/** Seconds of RSS readings the flatness verdict needs, from the first full GC after the head filled. */
+const JUDGED_MIN_S = 120;
+
 /** RSS, CPU, heap and GC once the head is full: memory must stay flat from then on. */
 function resources(samples: readonly ResourceSample[], retentionMs: number, gauges: readonly GatewayGauges[], allGcs: ReadonlyArray<GcEvent & { t: number }>) {
   const gcs = mainIsolate(allGcs);
@@ -349,6 +357,8 @@ function resources(samples: readonly ResourceSample[], retentionMs: number, gaug
     majors.filter((g) => g.t >= fullAtS).map((g) => g.afterMB),
     3,
   );
+  const settled = majors.find((g) => g.t >= fullAtS)?.t ?? null;
+  const judged = settled === null ? [] : samples.filter((s) => s.t >= settled).map((s) => ({ t: s.t, value: mb(s.rssBytes) }));
   const pauses = (kind: GcEvent['kind']) => summary(gcs.filter((g) => g.kind === kind).map((g) => g.pauseMs));
   return {
     fullAtS: round(fullAtS),
@@ -357,7 +367,12 @@ function resources(samples: readonly ResourceSample[], retentionMs: number, gaug
     rssFirstFullMB: firstFull ? mb(firstFull.rssBytes) : null,
     rssEndMB: last ? mb(last.rssBytes) : null,
     rssMaxAfterFullMB: after.length ? mb(Math.max(...after.map((s) => s.rssBytes))) : null,
+    /** Last reading against the first at full: informational only, as both are arbitrary points on V8's sawtooth. */
     growthPct: fullLongEnough && firstFull && last ? round(((last.rssBytes - firstFull.rssBytes) / firstFull.rssBytes) * 100) : null,
+    /** First full GC once the head is full: V8 defers collection, so RSS climbs until then without any leak. */
+    settledAtS: settled === null ? null : round(settled),
+    /** The verdict: RSS peaks and troughs of the second half after settling against the first half's (MB). */
+    rssFlatness: judged.length > 0 && judged[judged.length - 1].t - judged[0].t >= JUDGED_MIN_S ? halvesFlatness(judged) : null,
     /** Live heap (after full GCs): mean of the first three after filling vs the last three. */
     liveHeapAfterFullMB: liveAfterFull,
     gc: {
@@ -402,7 +417,13 @@ function printTable(
     ['gateway RSS start / first full / end', `${r.gateway.rssStartMB} / ${r.gateway.rssFirstFullMB ?? 'n/a'} / ${r.gateway.rssEndMB} MB`],
     ['gateway heap first full / end', `${r.gateway.heapFirstFullMB ?? 'n/a'} / ${r.gateway.heapEndMB ?? 'n/a'} MB`],
     ['head samples first full / end', `${r.gateway.headSamplesFirstFull ?? 'n/a'} / ${r.gateway.headSamplesEnd ?? 'n/a'} (${r.gateway.headSeriesEnd ?? '?'} series)`],
-    ['RSS growth after full (max)', r.gateway.growthPct === null ? 'n/a' : `${r.gateway.growthPct}% (${r.gateway.rssMaxAfterFullMB} MB)`],
+    ['RSS first full → end (max after full)', r.gateway.growthPct === null ? 'n/a' : `${r.gateway.growthPct}% (${r.gateway.rssMaxAfterFullMB} MB)`],
+    [
+      `RSS from ${r.gateway.settledAtS ?? '?'} s, peak / trough by half`,
+      r.gateway.rssFlatness === null
+        ? 'not judged'
+        : `${r.gateway.rssFlatness.first.peak} / ${r.gateway.rssFlatness.first.trough} → ${r.gateway.rssFlatness.second.peak} / ${r.gateway.rssFlatness.second.trough} MB (peaks ${r.gateway.rssFlatness.peakGrowthPct}%, troughs ${r.gateway.rssFlatness.troughGrowthPct}%)`,
+    ],
     [
       'live heap after full GCs, after full',
       r.gateway.liveHeapAfterFullMB === null ? 'n/a' : `${r.gateway.liveHeapAfterFullMB.first} → ${r.gateway.liveHeapAfterFullMB.last} MB (${r.gateway.liveHeapAfterFullMB.pct}%)`,

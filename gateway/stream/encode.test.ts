@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Labels } from '../../shared/model/labels.ts';
 import type { StoredBatch } from '../head/head.ts';
 import { batchCore, ConnectionState, planResume } from './encode.ts';
+import { mulberry32 } from '../../shared/model/prng.ts';
 
 function batch(seq: number, ids: number[], exemplarIds: number[] = []): StoredBatch {
   return {
@@ -22,17 +23,6 @@ function defsOf(text: string): number[] {
   return (msg.defs ?? []).map(([id]) => id);
 }
 
-/** A tiny deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('ConnectionState', () => {
   it('defines each series once, also when a replay meets high ids before low ones', () => {
@@ -57,7 +47,7 @@ describe('ConnectionState', () => {
 
   it('matches a set-based reference on random batches with series created and dropped', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const random = rng(seed);
+      const random = mulberry32(seed);
       const live = new Map<number, Labels>();
       let nextId = 1;
       const state = new ConnectionState((id) => live.get(id), () => nextId);

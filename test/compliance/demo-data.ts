@@ -1,5 +1,6 @@
 // Deterministic stand-in for PromLabs' prometheus-demo-service data: the series the compliance queries use, as OpenMetrics text.
 import { isStaleMarker, STALE_NAN } from '../../shared/model/stale.ts';
+import { mulberry32 } from '../../shared/model/prng.ts';
 
 /** One generated series: labels (with `__name__`) and its samples, times in Unix ms (typed arrays keep stale markers' bits). */
 export interface DemoSeries {
@@ -48,23 +49,12 @@ const ENDPOINTS = [
   { method: 'GET', path: '/api/nonexistent', status: '404', rate: 4, median: 0.0003 },
 ];
 
-/** mulberry32: a small deterministic PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Generates every demo series for three instances of job "demo", sorted by name then labels. */
 export function generateDemoSeries(opts: DemoOptions = {}): DemoSeries[] {
   const startMs = opts.startMs ?? DEFAULT_START_MS;
   const scrapes = Math.round(((opts.hours ?? 2) * 3600_000) / SCRAPE_INTERVAL_MS);
-  const rnd = prng(opts.seed ?? 1);
+  const rnd = mulberry32(opts.seed ?? 1);
   const out: Builder[] = [];
   const add = (labels: Record<string, string>): Builder => {
     const s: Builder = { labels, t: [], v: [], stale: [] };
