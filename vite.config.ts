@@ -13,7 +13,7 @@ export default defineConfig({
   worker: { format: 'es' },
   test: {
     root: '.',
-    include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'web/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/promqltest/**/*.test.ts', 'test/openmetrics/**/*.test.ts', 'test/compliance/**/*.test.ts', 'bench/lib/**/*.test.ts'],
+    include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'web/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/promqltest/**/*.test.ts', 'test/openmetrics/**/*.test.ts', 'test/compliance/**/*.test.ts'],
     testTimeout: 20_000,
   },
 });

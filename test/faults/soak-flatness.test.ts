@@ -1,6 +1,6 @@
 // Pins the soak's memory-flatness verdict: a GC sawtooth is flat, a slow leak and a step up are growth.
 import { describe, expect, it } from 'vitest';
-import { halvesFlatness, type Reading } from './soak-flatness.ts';
+import { halvesFlatness, type Reading } from '../../bench/lib/soak-flatness.ts';
 
 /** Readings every 10 s from t0 for `seconds`, valued by f(t). */
 function readings(t0: number, seconds: number, f: (t: number) => number): Reading[] {
