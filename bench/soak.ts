@@ -387,11 +387,13 @@ function resources(samples: readonly ResourceSample[], retentionMs: number, gaug
     cpuSeconds: last ? round(last.cpuSeconds, 2) : null,
     heapFirstFullMB: gFull ? mb(gFull.heapBytes) : null,
     heapEndMB: gEnd ? mb(gEnd.heapBytes) : null,
+    externalFirstFullMB: gFull ? mb(gFull.externalBytes) : null,
+    externalEndMB: gEnd ? mb(gEnd.externalBytes) : null,
     headSamplesFirstFull: gFull?.headSamples ?? null,
     headSamplesEnd: gEnd?.headSamples ?? null,
     headSeriesEnd: gEnd?.headSeries ?? null,
     timeline: samples.map((s) => ({ t: round(s.t), rssMB: mb(s.rssBytes), cpuPercent: round(s.cpuPercent) })),
-    gauges: gauges.map((g) => ({ t: round(g.t), heapMB: mb(g.heapBytes), headSeries: g.headSeries, headSamples: g.headSamples })),
+    gauges: gauges.map((g) => ({ t: round(g.t), heapMB: mb(g.heapBytes), externalMB: mb(g.externalBytes), headSeries: g.headSeries, headSamples: g.headSamples })),
     liveHeapAfterMajorGc: majors.map((g) => ({ t: round(g.t), mb: g.afterMB, pauseMs: g.pauseMs })),
   };
 }
@@ -416,6 +418,7 @@ function printTable(
     ['head full at', `${r.gateway.fullAtS} s${r.gateway.fullLongEnough ? '' : ' (less than 2 min before the end: flatness not judged)'}`],
     ['gateway RSS start / first full / end', `${r.gateway.rssStartMB} / ${r.gateway.rssFirstFullMB ?? 'n/a'} / ${r.gateway.rssEndMB} MB`],
     ['gateway heap first full / end', `${r.gateway.heapFirstFullMB ?? 'n/a'} / ${r.gateway.heapEndMB ?? 'n/a'} MB`],
+    ['gateway external memory first full / end', `${r.gateway.externalFirstFullMB ?? 'n/a'} / ${r.gateway.externalEndMB ?? 'n/a'} MB`],
     ['head samples first full / end', `${r.gateway.headSamplesFirstFull ?? 'n/a'} / ${r.gateway.headSamplesEnd ?? 'n/a'} (${r.gateway.headSeriesEnd ?? '?'} series)`],
     ['RSS first full → end (max after full)', r.gateway.growthPct === null ? 'n/a' : `${r.gateway.growthPct}% (${r.gateway.rssMaxAfterFullMB} MB)`],
     [

@@ -228,6 +228,9 @@ function nodeProcessStats(): ProcessStats {
     cpuSecondsTotal: (cpu.user + cpu.system) / 1e6,
     residentMemoryBytes: mem.rss,
     heapBytes: mem.heapTotal,
+    heapUsedBytes: mem.heapUsed,
+    externalMemoryBytes: mem.external,
+    arrayBuffersBytes: mem.arrayBuffers,
     startTimeSeconds,
   };
   try {

@@ -97,17 +97,19 @@ export interface GatewayGauges {
   /** Seconds since the run started. */
   t: number;
   heapBytes: number;
+  /** Node's external memory (ArrayBuffers included): the part of RSS outside the V8 heap that the gateway allocates. */
+  externalBytes: number;
   headSeries: number;
   headSamples: number;
 }
 
-/** Reads process_heap_bytes, sightline_head_series and sightline_head_samples from a Prometheus text page. */
+/** Reads process_heap_bytes, nodejs_external_memory_bytes, sightline_head_series and sightline_head_samples from a Prometheus text page. */
 export function parseGatewayGauges(page: string, t: number): GatewayGauges | null {
   const value = (name: string): number => {
     const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(page);
     return m ? Number(m[1]) : NaN;
   };
-  const g = { t, heapBytes: value('process_heap_bytes'), headSeries: value('sightline_head_series'), headSamples: value('sightline_head_samples') };
+  const g = { t, heapBytes: value('process_heap_bytes'), externalBytes: value('nodejs_external_memory_bytes'), headSeries: value('sightline_head_series'), headSamples: value('sightline_head_samples') };
   return Number.isNaN(g.heapBytes) && Number.isNaN(g.headSamples) ? null : g;
 }
 

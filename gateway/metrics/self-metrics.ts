@@ -8,6 +8,12 @@ export interface ProcessStats {
   residentMemoryBytes?: number;
   virtualMemoryBytes?: number;
   heapBytes?: number;
+  /** V8 heap in use (Node); with the next two, what RSS is made of. */
+  heapUsedBytes?: number;
+  /** Memory of C++ objects bound to JS objects, ArrayBuffers included (Node's process.memoryUsage().external). */
+  externalMemoryBytes?: number;
+  /** The ArrayBuffer and Buffer part of the external memory. */
+  arrayBuffersBytes?: number;
   startTimeSeconds?: number;
   openFds?: number;
   maxFds?: number;
@@ -53,6 +59,10 @@ export function createSelfMetrics(head: Head, build: BuildInfo, processStats?: P
   processFamily('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', (s) => s.residentMemoryBytes);
   processFamily('process_virtual_memory_bytes', 'Virtual memory size in bytes.', 'gauge', (s) => s.virtualMemoryBytes);
   processFamily('process_heap_bytes', 'Process heap size in bytes.', 'gauge', (s) => s.heapBytes);
+  // prom-client's names for Node's memory breakdown, which Node dashboards already chart.
+  processFamily('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', 'gauge', (s) => s.heapUsedBytes);
+  processFamily('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', 'gauge', (s) => s.externalMemoryBytes);
+  processFamily('nodejs_array_buffers_bytes', 'Memory allocated for ArrayBuffers and Buffers in bytes.', 'gauge', (s) => s.arrayBuffersBytes);
   processFamily('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', 'gauge', (s) => s.startTimeSeconds);
   processFamily('process_open_fds', 'Number of open file descriptors.', 'gauge', (s) => s.openFds);
   processFamily('process_max_fds', 'Maximum number of open file descriptors.', 'gauge', (s) => s.maxFds);
