@@ -45,16 +45,30 @@ async function durableStreamSeq(page: Page): Promise<number> {
   );
 }
 
-/** Canvas pixels close to the first series colour (#4c7cf3): proof that uPlot actually drew a line. */
-async function linePixels(page: Page): Promise<number> {
+/**
+ * Canvas pixels close to the first series colour (#4c7cf3), proof that uPlot actually drew a line, and where they
+ * lie across the canvas (fractions of its width).
+ */
+async function lineExtent(page: Page): Promise<{ pixels: number; minX: number; maxX: number }> {
   return page.locator('[data-testid=chart] canvas').evaluate((canvas: HTMLCanvasElement) => {
     const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
+    let pixels = 0;
+    let minX = Infinity;
+    let maxX = -Infinity;
     for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - 0x4c) < 24 && Math.abs(data[i + 1] - 0x7c) < 24 && Math.abs(data[i + 2] - 0xf3) < 24 && data[i + 3] > 200) n++;
+      if (Math.abs(data[i] - 0x4c) < 24 && Math.abs(data[i + 1] - 0x7c) < 24 && Math.abs(data[i + 2] - 0xf3) < 24 && data[i + 3] > 200) {
+        pixels++;
+        const x = (i / 4) % canvas.width;
+        minX = Math.min(minX, x);
+        maxX = Math.max(maxX, x);
+      }
     }
-    return n;
+    return { pixels, minX: minX / canvas.width, maxX: maxX / canvas.width };
   });
+}
+
+async function linePixels(page: Page): Promise<number> {
+  return (await lineExtent(page)).pixels;
 }
 
 /** expect.poll with room for a loaded CI machine. */
@@ -111,7 +125,11 @@ describe('studio foundation (Chromium + gateway)', () => {
     const legend = await page.locator('[data-testid=legend]').innerText();
     expect(legend).toContain('scrape_duration_seconds');
     expect(legend).toContain('job="sightline"');
-    expect(await linePixels(page)).toBeGreaterThan(50);
+    // The x axis spans the selected range (the last 15 minutes), as in Prometheus, not just the data: the few
+    // seconds scraped so far are drawn at its right end.
+    const fresh = await lineExtent(page);
+    expect(fresh.pixels).toBeGreaterThan(0);
+    expect(fresh.minX).toBeGreaterThan(0.8);
 
     // A 5m range evaluates at a 1 s step, matching the test gateway's 1 s scrapes; the route keeps it across reloads.
     await page.getByRole('button', { name: '5m', exact: true }).click();

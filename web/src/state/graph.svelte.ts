@@ -66,6 +66,8 @@ export class ExploreQuery {
 
   // Graph tab.
   result = $state.raw<QueryReply | null>(null);
+  /** The window the graph result was evaluated over (Unix ms): the chart's x axis spans it, as in Prometheus. */
+  evaluatedRange = $state.raw<{ from: number; to: number } | null>(null);
   error = $state.raw<QueryFailure | null>(null);
   loading = $state(false);
   /** Unix ms the last graph run ended at. */
@@ -138,6 +140,7 @@ export class ExploreQuery {
       // A different set of series makes the old hidden indices meaningless.
       if (!this.result || reply.series.length !== this.result.series.length) this.hidden = new Set();
       this.result = reply;
+      this.evaluatedRange = { from: start, to: end };
       this.error = null;
       this.ranAt = end;
     } catch (e) {
