@@ -5,7 +5,6 @@ import { parseScrapeBody } from '../scrape/parse.ts';
 import { AlarmScheduler } from './alarm-scheduler.ts';
 import { loadWorkerConfig, readConfigSource, type ConfigSource } from './config.ts';
 import type { DurableStateLike, WorkerEnv } from './env.ts';
-import { headCounters, restoreHead } from './head-restore.ts';
 import { trackInFlight, type InFlightFetch } from './inflight.ts';
 import { collectRuleFiles, loadWorkerNotifierConfig, readAlertmanagerSource, workerRuleSource, workerSecretFile, type BundledRules } from './rules-config.ts';
 import { SqlHeadStore } from './sql-head-store.ts';
@@ -164,7 +163,8 @@ export class GatewayObject {
       });
     let gateway = build(epoch);
     try {
-      restoreHead(gateway.head, store.load(Date.now() - loaded.retentionMs));
+      const now = Date.now();
+      gateway.head.restore(store.load(now - loaded.retentionMs), now);
     } catch (e) {
       // Better a new epoch (studios see an explicit gap and reload) than a head that reuses sequence numbers.
       console.error('sightline: cannot restore the head from storage; starting a new epoch:', e);
@@ -204,7 +204,7 @@ export class GatewayObject {
     const now = Date.now();
     if (!force && now - this.lastTrim < TRIM_EVERY_MS) return;
     this.lastTrim = now;
-    store.trim(now - this.retentionMs, headCounters(gateway.head));
+    store.trim(now - this.retentionMs, { nextSeq: gateway.head.nextSeq, nextSeriesId: gateway.head.nextSeriesId });
   }
 }
 

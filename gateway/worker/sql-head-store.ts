@@ -3,7 +3,7 @@ import type { Labels } from '../../shared/model/labels.ts';
 import { decodeValue, encodeValue, type MetricMetadata, type WireValue } from '../../shared/stream/protocol.ts';
 import type { StoredBatch } from '../head/head.ts';
 import type { SqlStorageLike } from './env.ts';
-import type { HeadSnapshot, PersistedBatch } from './head-restore.ts';
+import type { HeadSnapshot, PersistedBatch } from '../head/head.ts';
 
 const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)',

@@ -1,13 +1,12 @@
-// Tests for rebuilding a head from persisted batches: same epoch numbering, same series ids, same replay log.
+// Head.restore, as both persisted stores (the Node head log and the Durable Object's SQLite) use it: same epoch numbering, same series ids, same replay log.
 import { describe, expect, it } from 'vitest';
 import type { Labels } from '../../shared/model/labels.ts';
-import { Head, type StoredBatch } from '../head/head.ts';
-import { headCounters, restoreHead, type HeadSnapshot, type PersistedBatch } from './head-restore.ts';
+import { Head, type HeadSnapshot, type PersistedBatch, type StoredBatch } from './head.ts';
 
 const RETENTION = 10 * 60_000;
 
 /** A head that went through 40 scrapes over 200 s, with a series that comes and goes, metadata and an exemplar. */
-function recorded(): { head: Head; snap: HeadSnapshot } {
+function recorded(): { head: Head; snap: HeadSnapshot; now: number } {
   const head = new Head({ epoch: 'ep', retentionMs: RETENTION });
   const batches: PersistedBatch[] = [];
   const series = new Map<number, Labels>();
@@ -17,7 +16,7 @@ function recorded(): { head: Head; snap: HeadSnapshot } {
   });
   for (let i = 0; i < 40; i++) {
     const t = 1_700_000_000_000 + i * 5000;
-    const samples = [
+    const samples: Array<{ labels: Labels; t: number; v: number }> = [
       { labels: { __name__: 'up', job: 'node' }, t, v: 1 },
       { labels: { __name__: 'node_load1', job: 'node' }, t, v: i / 10 },
     ];
@@ -26,8 +25,7 @@ function recorded(): { head: Head; snap: HeadSnapshot } {
     const exemplars = i === 7 ? [{ series: { __name__: 'up', job: 'node' }, labels: { trace_id: 'abc' }, value: 1, timestamp: t }] : [];
     head.append(samples, t + 10, meta, exemplars);
   }
-  const { nextSeq, nextSeriesId } = headCounters(head);
-  return { head, snap: { nextSeq, nextSeriesId, series, batches } };
+  return { head, snap: { nextSeq: head.nextSeq, nextSeriesId: head.nextSeriesId, series, batches }, now: 1_700_000_000_000 + 39 * 5000 + 10 };
 }
 
 function idsByLabels(head: Head, from: number, to: number): Map<string, number> {
@@ -39,14 +37,14 @@ function idsByLabels(head: Head, from: number, to: number): Map<string, number> 
   return out;
 }
 
-describe('restoreHead', () => {
+describe('Head.restore', () => {
   it('rebuilds the replay log, series ids and counters of the previous head', async () => {
-    const { head, snap } = recorded();
+    const { head, snap, now } = recorded();
     const restored = new Head({ epoch: 'ep', retentionMs: RETENTION });
-    restoreHead(restored, snap);
+    restored.restore(snap, now);
     expect(restored.nextSeq).toBe(head.nextSeq);
     expect(restored.oldestSeq).toBe(head.oldestSeq);
-    expect(headCounters(restored)).toEqual(headCounters(head));
+    expect(restored.nextSeriesId).toBe(head.nextSeriesId);
     expect(idsByLabels(restored, 1, restored.nextSeq)).toEqual(idsByLabels(head, 1, head.nextSeq));
     for (let seq = head.oldestSeq; seq < head.nextSeq; seq++) {
       const [a, b] = [head.batch(seq) as StoredBatch, restored.batch(seq) as StoredBatch];
@@ -67,9 +65,9 @@ describe('restoreHead', () => {
   });
 
   it('continues numbering: the next batch and the next new series get what the old head would have given', () => {
-    const { head, snap } = recorded();
+    const { head, snap, now } = recorded();
     const restored = new Head({ epoch: 'ep', retentionMs: RETENTION });
-    restoreHead(restored, snap);
+    restored.restore(snap, now);
     const next = (h: Head) => {
       const b = h.append([{ labels: { __name__: 'up', job: 'node' }, t: 1_800_000_000_000, v: 1 }, { labels: { __name__: 'brand_new' }, t: 1_800_000_000_000, v: 2 }], 1_800_000_000_000);
       return { seq: b?.seq, ids: Array.from(b?.ids ?? []) };
@@ -78,10 +76,10 @@ describe('restoreHead', () => {
   });
 
   it('keeps only the newest run of consecutive batches when the stored log has a hole', () => {
-    const { snap } = recorded();
+    const { snap, now } = recorded();
     const holed = { ...snap, batches: snap.batches.filter((b) => b.seq !== 20) };
     const restored = new Head({ epoch: 'ep', retentionMs: RETENTION });
-    restoreHead(restored, holed);
+    restored.restore(holed, now);
     expect(restored.oldestSeq).toBe(21);
     expect(restored.nextSeq).toBe(snap.nextSeq);
     expect(restored.batch(25)?.seq).toBe(25);
@@ -89,13 +87,13 @@ describe('restoreHead', () => {
 
   it('starts an empty head at the stored counters when no batch is left', () => {
     const restored = new Head({ epoch: 'ep' });
-    restoreHead(restored, { nextSeq: 500, nextSeriesId: 77, series: new Map(), batches: [] });
+    restored.restore({ nextSeq: 500, nextSeriesId: 77, series: new Map(), batches: [] }, 1);
     expect([restored.oldestSeq, restored.nextSeq]).toEqual([500, 500]);
     expect(Array.from(restored.append([{ labels: { __name__: 'x' }, t: 1, v: 1 }], 1)?.ids ?? [])).toEqual([77]);
   });
 
   it('refuses a head that already holds data', () => {
-    const { head, snap } = recorded();
-    expect(() => restoreHead(head, snap)).toThrow(/fresh head/);
+    const { head, snap, now } = recorded();
+    expect(() => head.restore(snap, now)).toThrow(/fresh head/);
   });
 });
