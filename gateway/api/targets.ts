@@ -2,31 +2,9 @@
 import { formatDuration } from '../../shared/config/duration.ts';
 import type { Labels } from '../../shared/model/labels.ts';
 import type { DroppedTargetSpec, LastScrape, TargetStatus } from '../scrape/manager.ts';
+import type { ActiveTargetJSON, LastScrapeJSON, TargetsJSON } from '../../shared/scrape/api.ts';
 
-export interface ActiveTargetJSON {
-  discoveredLabels: Labels;
-  labels: Labels;
-  scrapePool: string;
-  scrapeUrl: string;
-  globalUrl: string;
-  lastError: string;
-  lastScrape: string;
-  lastScrapeDuration: number;
-  health: 'up' | 'down' | 'unknown';
-  scrapeInterval: string;
-  scrapeTimeout: string;
-}
-
-export interface DroppedTargetJSON {
-  discoveredLabels: Labels;
-  scrapePool: string;
-}
-
-export interface TargetsJSON {
-  activeTargets: ActiveTargetJSON[];
-  droppedTargets: DroppedTargetJSON[];
-  droppedTargetCounts: Record<string, number>;
-}
+export type { ActiveTargetJSON, DroppedTargetJSON, LastScrapeJSON, TargetsJSON } from '../../shared/scrape/api.ts';
 
 /** Go's zero time, which Prometheus reports for a target not scraped yet. */
 const NEVER = '0001-01-01T00:00:00Z';
@@ -67,22 +45,6 @@ export function targetsJSON(
       : [],
     droppedTargetCounts: counts,
   };
-}
-
-/** The `data` of GET /api/v1/targets/last_scrape (a Sightline extension, documented in docs/api.md). */
-export interface LastScrapeJSON {
-  scrapePool: string;
-  scrapeUrl: string;
-  labels: Labels;
-  /** RFC 3339 start of the scrape, Go's zero time before the first one. */
-  lastScrape: string;
-  lastError: string;
-  contentType: string;
-  /** Uncompressed size of the whole response body. */
-  bodyBytes: number;
-  /** True when `body` holds only the first 2 MiB. */
-  truncated: boolean;
-  body: string;
 }
 
 /** Shapes a target's last scrape body for the API. */

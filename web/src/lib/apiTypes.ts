@@ -1,43 +1,8 @@
-// JSON shapes of the gateway routes the pages read (Prometheus's where they exist); mirrors of the gateway's own types.
-import type { Labels } from '../../../shared/model/labels.ts';
+// JSON shapes of the gateway routes the pages read (Prometheus's where they exist): the shared ones re-exported, the rest mirrored here.
 export type { APIAlert, APIAlertingRule, APIRecordingRule, APIRuleGroup } from '../../../shared/alerting/api.ts';
 export type { NotificationRecord } from '../../../shared/alerting/notify/retry.ts';
 
-/** An entry of /api/v1/targets `activeTargets`. */
-export interface ActiveTarget {
-  discoveredLabels: Labels;
-  labels: Labels;
-  scrapePool: string;
-  scrapeUrl: string;
-  globalUrl: string;
-  lastError: string;
-  /** RFC 3339; Go's zero time before the first scrape. */
-  lastScrape: string;
-  /** Seconds. */
-  lastScrapeDuration: number;
-  health: 'up' | 'down' | 'unknown';
-  scrapeInterval: string;
-  scrapeTimeout: string;
-}
-
-export interface TargetsData {
-  activeTargets: ActiveTarget[];
-  droppedTargets: Array<{ discoveredLabels: Labels; scrapePool?: string }>;
-  droppedTargetCounts?: Record<string, number>;
-}
-
-/** GET /api/v1/targets/last_scrape (a Sightline extension). */
-export interface LastScrapeData {
-  scrapePool: string;
-  scrapeUrl: string;
-  labels: Labels;
-  lastScrape: string;
-  lastError: string;
-  contentType: string;
-  bodyBytes: number;
-  truncated: boolean;
-  body: string;
-}
+export type { ActiveTargetJSON as ActiveTarget, TargetsJSON as TargetsData, LastScrapeJSON as LastScrapeData } from '../../../shared/scrape/api.ts';
 
 /** GET /api/v1/receivers. */
 export interface ReceiversData {
