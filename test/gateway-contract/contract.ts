@@ -4,6 +4,9 @@ import type { Labels } from '../../shared/model/labels.ts';
 import { StreamSession, type DecodedBatch } from '../../shared/stream/session.ts';
 import { freePort, Proc, StreamReader } from '../integration/processes.ts';
 import { WebhookReceiver, type Received } from '../integration/rules/webhook.ts';
+import { readUntil, sampleOf } from '../integration/stream-read.ts';
+
+export { readUntil, sampleOf };
 
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 
@@ -146,39 +149,6 @@ export async function openStream(gw: GatewayUnderTest, query = ''): Promise<Stre
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
   return new StreamReader(res.body as ReadableStream<Uint8Array>);
-}
-
-/** Reads messages into `session` until `found` returns a value, failing after `ms`. */
-export async function readUntil<T>(reader: StreamReader, session: StreamSession, found: (b: DecodedBatch) => T | undefined, ms = 20_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`stream condition not met within ${ms} ms`)), ms);
-  });
-  const search = (async () => {
-    for (;;) {
-      const m = await reader.next();
-      if (m === null) throw new Error('stream ended');
-      const ev = session.apply(m);
-      if (ev.type === 'error') throw new Error(ev.error);
-      if (ev.type !== 'batch') continue;
-      const hit = found(ev.batch);
-      if (hit !== undefined) return hit;
-    }
-  })();
-  try {
-    return await Promise.race([search, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The first sample in a batch whose labels include all of `want`. */
-export function sampleOf(b: DecodedBatch, want: Labels): { labels: Labels; v: number; t: number } | undefined {
-  for (let i = 0; i < b.labels.length; i++) {
-    const l = b.labels[i];
-    if (Object.entries(want).every(([k, v]) => l[k] === v)) return { labels: l, v: b.vals[i], t: b.ts[i] };
-  }
-  return undefined;
 }
 
 interface TargetsBody {

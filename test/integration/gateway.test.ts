@@ -7,41 +7,9 @@ import type { Labels } from '../../shared/model/labels.ts';
 import { isStaleMarker } from '../../shared/model/stale.ts';
 import { StreamSession, type DecodedBatch } from '../../shared/stream/session.ts';
 import { freePort, Proc, startGateway, StreamReader } from './processes.ts';
+import { readUntil, sampleOf } from './stream-read.ts';
 
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
-
-/** Reads batches until `found` returns a value, or fails after `ms`. */
-async function until<T>(reader: StreamReader, session: StreamSession, found: (b: DecodedBatch) => T | undefined, ms = 20_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`condition not met within ${ms} ms`)), ms);
-  });
-  const search = (async () => {
-    for (;;) {
-      const m = await reader.next();
-      if (m === null) throw new Error('stream ended');
-      const ev = session.apply(m);
-      if (ev.type === 'error') throw new Error(ev.error);
-      if (ev.type !== 'batch') continue;
-      const hit = found(ev.batch);
-      if (hit !== undefined) return hit;
-    }
-  })();
-  try {
-    return await Promise.race([search, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The first sample in a batch whose labels match all of `want`. */
-function sampleOf(b: DecodedBatch, want: Labels): { labels: Labels; v: number; t: number } | undefined {
-  for (let i = 0; i < b.labels.length; i++) {
-    const l = b.labels[i];
-    if (Object.entries(want).every(([k, v]) => l[k] === v)) return { labels: l, v: b.vals[i], t: b.ts[i] };
-  }
-  return undefined;
-}
 
 async function openStream(port: number, query = ''): Promise<StreamReader> {
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/stream${query ? '?' + query : ''}`);
@@ -99,7 +67,7 @@ scrape_configs:
     expect(hello).toMatchObject({ type: 'hello', oldestSeq: 1 });
     if (hello?.type === 'hello') session.apply(hello);
     const instance = `127.0.0.1:${exporterPort}`;
-    const cpu = await until(reader, session, (b) => sampleOf(b, { __name__: 'node_cpu_seconds_total', job: 'node', instance, mode: 'idle' }) && b);
+    const cpu = await readUntil(reader, session, (b) => sampleOf(b, { __name__: 'node_cpu_seconds_total', job: 'node', instance, mode: 'idle' }) && b);
     const idle = sampleOf(cpu, { __name__: 'node_cpu_seconds_total', mode: 'idle' });
     expect(Object.keys(idle?.labels ?? {}).sort()).toEqual(['__name__', 'cpu', 'instance', 'job', 'mode']);
     expect(idle?.v).toBeGreaterThan(0);
@@ -109,7 +77,7 @@ scrape_configs:
     expect(up?.v).toBe(1);
     expect(sampleOf(cpu, { __name__: 'scrape_samples_scraped', job: 'node' })?.v).toBeGreaterThan(10);
     // The gateway scrapes itself too.
-    await until(reader, session, (b) => (sampleOf(b, { __name__: 'up', job: 'sightline' })?.v === 1 ? true : undefined));
+    await readUntil(reader, session, (b) => (sampleOf(b, { __name__: 'up', job: 'sightline' })?.v === 1 ? true : undefined));
     expect(reader.errors).toEqual([]);
     await reader.cancel();
   });
@@ -190,7 +158,7 @@ scrape_configs:
     if (hello?.type === 'hello') session.apply(hello);
     await exporter.stop();
     const instance = `127.0.0.1:${exporterPort}`;
-    const down = await until(reader, session, (b) => (sampleOf(b, { __name__: 'up', job: 'node' })?.v === 0 ? b : undefined));
+    const down = await readUntil(reader, session, (b) => (sampleOf(b, { __name__: 'up', job: 'node' })?.v === 0 ? b : undefined));
     const stale = sampleOf(down, { __name__: 'node_cpu_seconds_total', job: 'node', instance, mode: 'idle' });
     expect(stale && isStaleMarker(stale.v)).toBe(true);
     expect(stale?.t).toBe(sampleOf(down, { __name__: 'up', job: 'node' })?.t);
