@@ -5,6 +5,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemScheduler } from '../runtime/ports.ts';
 import { fetchTarget, type FetchTargetOptions } from '../scrape/fetch-target.ts';
+import { BodyPool } from './body-pool.ts';
 import { MAX_REDIRECTS, nodeScrapeGet } from './node-scrape-get.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -61,6 +62,30 @@ beforeAll(async () => {
   routes.set('/big', (_req, res) => {
     res.writeHead(200, { 'Content-Type': TEXT });
     res.end('x'.repeat(1 << 20));
+  });
+  // Many distinct chunks (so a misplaced one shows), with and without Content-Length, and one with a bad byte late.
+  const parts = Array.from({ length: 40 }, (_, i) => `part_${i}{l="${'é'.repeat(i)}"} ${i}\n`.repeat(300));
+  const partsBody = parts.join('');
+  const writeParts = (res: ServerResponse, list: readonly (string | Buffer)[]): void => {
+    let i = 0;
+    const next = (): void => {
+      if (i >= list.length) return void res.end();
+      res.write(list[i++]);
+      setImmediate(next);
+    };
+    next();
+  };
+  routes.set('/parts', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT, 'Content-Length': String(Buffer.byteLength(partsBody)) });
+    writeParts(res, parts);
+  });
+  routes.set('/parts-chunked', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT });
+    writeParts(res, parts);
+  });
+  routes.set('/parts-bad', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT });
+    writeParts(res, [...parts, Buffer.from([0x61, 0x20, 0xff, 0x0a])]);
   });
   routes.set('/big-gzip', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'gzip' }).end(gzipSync('x'.repeat(1 << 20))));
   routes.set('/hang', (_req, res) => {
@@ -131,6 +156,27 @@ describe('nodeScrapeGet', () => {
   it('decodes UTF-8 cut across chunks and drops a byte order mark, as fetch does', async () => {
     expect(await scrape('/split')).toMatchObject({ ok: true, body: PAGE });
     expect(await scrape('/bom')).toMatchObject({ ok: true, body: PAGE, bytes: Buffer.byteLength(PAGE) + 3 });
+  });
+
+  it('reads a body of many chunks into a pooled buffer, with or without Content-Length, and gives the buffer back', async () => {
+    const pool = new BodyPool();
+    const pooled = nodeScrapeGet(pool);
+    const expected = Array.from({ length: 40 }, (_, i) => `part_${i}{l="${'é'.repeat(i)}"} ${i}\n`.repeat(300)).join('');
+    for (const path of ['/parts', '/parts-chunked', '/parts']) {
+      expect(await scrape(path, { get: pooled })).toEqual({ ok: true, body: expected, contentType: TEXT, bytes: Buffer.byteLength(expected) });
+      expect(pool.retainedBuffers).toBe(1);
+    }
+    expect(pool.retainedBytes).toBeGreaterThanOrEqual(Buffer.byteLength(expected));
+    // Over the limit, malformed: the buffer still comes back, and the error still names the line.
+    const limited = new BodyPool();
+    expect(await scrape('/parts', { get: nodeScrapeGet(limited), bodySizeLimit: 50_000 })).toMatchObject({ ok: false, overLimit: true });
+    expect(limited.retainedBuffers).toBe(1);
+    const bad = new BodyPool();
+    expect(await scrape('/parts-bad', { get: nodeScrapeGet(bad) })).toEqual({
+      ok: false,
+      error: `invalid UTF-8 in the body at line ${40 * 300 + 1}, column 3: invalid UTF-8 byte 0xff`,
+    });
+    expect(bad.retainedBytes).toBeGreaterThanOrEqual(Buffer.byteLength(expected));
   });
 
   it('fails a body with malformed UTF-8 naming line, column and byte; a genuine U+FFFD passes', async () => {
