@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const gcs: GcEntry[] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      const kind = ((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind ?? -1;
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? -1;
       gcs.push({ atMs: performance.timeOrigin + e.startTime, ms: e.duration, kind: KINDS[kind] ?? String(kind) });
     }
   });
