@@ -78,6 +78,9 @@ function heapSampler(): NonNullable<typeof heapSampling> {
   };
 }
 
+/** Heads kept until the memory figures are taken. */
+const keep: unknown[] = [];
+
 interface Scrape {
   ms: number;
   /** Process CPU (all threads, user + system) during the scrape, ms. */
@@ -88,6 +91,7 @@ interface Scrape {
 /** As scrapeEndToEnd in lib/scrape-sightline.ts, with the process's CPU time per scrape; the first scrape is dropped. */
 async function scrapes(spec: TargetSpec, runs: number, pace: Pacer): Promise<{ first: number; steady: Scrape[]; cpuTotalMs: number }> {
   const head = new Head({ epoch: 'focus' });
+  keep.push(head);
   let error: string | null = null;
   const manager = new ScrapeManager({
     head,
@@ -168,6 +172,11 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${v.toFixed(0)}`)
         .join(', ');
       console.log(`scrape ${r.ms.toFixed(1)} ms, cpu ${r.cpuMs.toFixed(0)} ms, gc pauses ${r.gc.ms.toFixed(1)} ms (${kinds})`);
+    }
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc !== undefined) {
+      gc();
+      gc();
     }
     const mem = process.memoryUsage();
     console.log(

@@ -293,7 +293,12 @@ class TargetLoop {
       const parsed = fetched.ok ? this.deps.parse(fetched.body, fetched.contentType, spec) : null;
       if (!fetched.ok) output = this.state.failure(t, { error: fetched.error, bodySize: fetched.overLimit ? -1 : 0 }, duration);
       else if (parsed !== null && !parsed.ok) output = this.state.failure(t, { error: parsed.error, bodySize: fetched.bytes }, duration);
-      else output = this.state.success(t, (parsed as { scrape: ExposedScrape }).scrape, duration, fetched.bytes);
+      else {
+        const scrape = (parsed as { scrape: ExposedScrape }).scrape;
+        output = this.state.success(t, scrape, duration, fetched.bytes);
+        // The scrape state copied what it keeps: the parse's columns can serve the next scrape.
+        scrape.release?.();
+      }
     } catch (e) {
       // A bug in parsing or labelling must cost one scrape, not the gateway.
       output = this.state.failure(t, { error: `internal error: ${e instanceof Error ? e.message : String(e)}` }, duration);

@@ -38,7 +38,13 @@ function parseWith(format: ExpositionFormat, body: string, opts: ParseOptions | 
     sample: (c) => result.push(c as Cursor),
     family: (f) => result.addFamily(f),
   };
-  feedWhole(newParser(format, sink, opts), body);
+  try {
+    feedWhole(newParser(format, sink, opts), body);
+  } catch (e) {
+    // A failed parse's columns go to the next parse.
+    result.release();
+    throw e;
+  }
   result.seal();
   return result;
 }

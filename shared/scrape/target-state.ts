@@ -78,6 +78,8 @@ export class TargetScrapeState {
   private order: RawEntry[] = [];
   private orderLength = 0;
   private spareOrder: RawEntry[] = [];
+  /** The last successful scrape's family metadata by family name (copies, see familyMetadata). */
+  private metadataCache = new Map<string, [string, MetricMetadata]>();
   /** Number of the latest scrape processed (success or failure with samples). */
   private scrapeNo = 0;
   /** Number of the last successful scrape (SeriesEntry.seenNo equal to it: seen there). */
@@ -183,7 +185,7 @@ export class TargetScrapeState {
       if (hasExemplars) {
         const e = scrape.exemplars.get(i);
         if (e !== undefined) {
-          exemplars.push({ series: entry.labels, labels: fromFlat(e.labels), value: e.value, timestamp: e.timestampMs ?? null });
+          exemplars.push({ series: entry.labels, labels: fromFlat(e.labels, true), value: e.value, timestamp: e.timestampMs ?? null });
         }
       }
     }
@@ -210,9 +212,31 @@ export class TargetScrapeState {
         this.reportValues({ up: true, durationSeconds: ms(durationMs) / 1000, scraped, postRelabel, seriesAdded, bodySizeBytes: bodyBytes }),
       ),
     );
-    const metadata = scrape.families.map((f): [string, MetricMetadata] => [f.name, { type: f.type, help: f.help, unit: f.unit }]);
+    const metadata = this.familyMetadata(scrape);
     metadata.push(...this.reportMetadata);
     return { samples, metadata, exemplars, error: null, scraped, postRelabel, seriesAdded };
+  }
+
+  /**
+   * The scrape's family metadata, as entries of the last scrape where unchanged, else as copies: the parser's names
+   * and help texts are substrings of the body, and storage keeps metadata with every batch, so one kept substring
+   * would keep its whole body alive for as long as the batch.
+   */
+  private familyMetadata(scrape: ExposedScrape): Array<[string, MetricMetadata]> {
+    const known = this.metadataCache;
+    const next = new Map<string, [string, MetricMetadata]>();
+    const out: Array<[string, MetricMetadata]> = [];
+    for (const f of scrape.families) {
+      let entry = next.get(f.name) ?? known.get(f.name);
+      const m = entry?.[1];
+      if (entry === undefined || m === undefined || m.type !== f.type || m.help !== f.help || m.unit !== f.unit) {
+        entry = [detach(f.name), { type: f.type, help: detach(f.help), unit: detach(f.unit) }];
+      }
+      next.set(entry[0], entry);
+      out.push(entry);
+    }
+    this.metadataCache = next;
+    return out;
   }
 
   /**
@@ -330,9 +354,10 @@ function stale(entry: SeriesEntry, time: number): OutputSample {
 }
 
 
-function fromFlat(flat: readonly string[]): Record<string, string> {
+/** A flat label list as a record; with `copy`, of strings detached from the body they were cut from (kept labels). */
+function fromFlat(flat: readonly string[], copy = false): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  for (let i = 0; i + 1 < flat.length; i += 2) out[copy ? detach(flat[i]) : flat[i]] = copy ? detach(flat[i + 1]) : flat[i + 1];
   return out;
 }
 

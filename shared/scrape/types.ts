@@ -31,6 +31,8 @@ export interface ExposedScrape {
   name(i: number): string;
   labels(i: number): readonly string[];
   seriesText(i: number): string;
+  /** Called once the scrape is ingested, when nothing reads it any more: its storage may be reused. */
+  release?(): void;
 }
 
 /** Rewrites one sample's labels after target labels are attached; null drops the sample (metric_relabel_configs). */
