@@ -103,6 +103,7 @@ async function scrapes(spec: TargetSpec, runs: number, pace: Pacer): Promise<{ f
     userAgent: 'Sightline/bench',
     onScrape: (_spec, output) => {
       error = output.error;
+      if (process.env.SCRAPE_FOCUS_MARK) console.log('--- scrape done');
     },
   });
   manager.stop();

@@ -199,7 +199,8 @@ export class Head implements Queryable {
     const ts = new Float64Array(samples.length);
     const vals = new Float64Array(samples.length);
     let n = 0;
-    for (const s of samples) {
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i];
       let series = s.ref as HeadSeries | undefined;
       // A remembered series is used while this head still holds it (compaction may have dropped it since).
       if (series === undefined || this.byId.get(series.id) !== series) {

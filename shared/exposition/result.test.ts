@@ -40,3 +40,16 @@ describe('ParseResult.release', () => {
     expect(next.values[2999]).toBe(3000);
   });
 });
+
+describe('ParseResult.seriesTextIs', () => {
+  it('compares the series as written without cutting it out', () => {
+    const r = parsePromText('a{x="1"} 1\na{x="12"} 2\nb 3\n');
+    expect([r.seriesTextIs(0, 'a{x="1"}'), r.seriesTextIs(0, 'a{x="12"}'), r.seriesTextIs(1, 'a{x="1"}'), r.seriesTextIs(1, 'a{x="12"}')]).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect([r.seriesTextIs(2, 'b'), r.seriesTextIs(2, 'b '), r.seriesTextIs(2, '')]).toEqual([true, false, false]);
+  });
+});

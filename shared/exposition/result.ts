@@ -218,6 +218,12 @@ export class ParseResult {
     return this.body.slice(this.seriesStart[i], this.seriesEnd[i]);
   }
 
+  /** seriesText(i) === text, without cutting the series text out of the body. */
+  seriesTextIs(i: number, text: string): boolean {
+    const start = this.seriesStart[i];
+    return this.seriesEnd[i] - start === text.length && this.body.startsWith(text, start);
+  }
+
   /** Sample i as a plain object. */
   sample(i: number): ExpositionSample {
     const ts = this.timestampsMs[i];

@@ -146,11 +146,11 @@ export class TargetScrapeState {
     const next = this.spareOrder;
     let j = 0;
     for (let i = 0; i < n; i++) {
-      const text = scrape.seriesText(i);
-      // Same text as at this place last scrape: a string comparison, no hashing of the text.
+      // Same text as at this place last scrape: compared in place in the body, no substring, no hashing.
       let raw: RawEntry | undefined = j < prevLength ? prev[j] : undefined;
-      if (raw !== undefined && raw.text === text) j++;
+      if (raw !== undefined && scrape.seriesTextIs(i, raw.text)) j++;
       else {
+        const text = scrape.seriesText(i);
         raw = this.raw.get(text);
         if (raw === undefined) {
           raw = this.resolve(scrape, i, text);
@@ -199,8 +199,8 @@ export class TargetScrapeState {
       return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
     }
     const seen = samples.length;
-    for (let k = 0; k < seen; k++) (samples[k] as SeriesEntry).seenNo = no;
-    for (const entry of this.tracked) if (entry.trackedNo !== no) samples.push(stale(entry, time));
+    markSeen(samples, no);
+    staleUntracked(this.tracked, no, time, samples);
     this.tracked = nextTracked;
     this.lastSuccessNo = no;
     this.sweep(no, rawTouched, seen);
@@ -345,6 +345,22 @@ export class TargetScrapeState {
       }
     }
     return null;
+  }
+}
+
+// The passes over every series below are functions of their own with index loops: they run once a scrape, over
+// 100k series on a large target, and must not wait for the engine to optimize a long method on the stack.
+
+/** Records that scrape `no` saw each of `samples` (this scrape's series entries). */
+function markSeen(samples: readonly OutputSample[], no: number): void {
+  for (let k = 0; k < samples.length; k++) (samples[k] as SeriesEntry).seenNo = no;
+}
+
+/** Appends to `out` a stale marker for each tracked series that scrape `no` did not write. */
+function staleUntracked(tracked: readonly SeriesEntry[], no: number, time: number, out: OutputSample[]): void {
+  for (let k = 0; k < tracked.length; k++) {
+    const entry = tracked[k];
+    if (entry.trackedNo !== no) out.push(stale(entry, time));
   }
 }
 
