@@ -1,6 +1,7 @@
 // `tsx bench/scrape-focus.ts`: Sightline's scrape of the generated big page alone (no Prometheus), with the GC time inside each scrape.
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './lib/children.ts';
@@ -13,7 +14,7 @@ import { benchTarget, fixedPacer, median, scrapeStages, type Pacer, type Span } 
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
-const USAGE = 'usage: scrape-focus.ts [--runs N] [--series N] [--pace MS] [--stages] [--heap-sample]';
+const USAGE = 'usage: scrape-focus.ts [--runs N] [--series N] [--pace MS] [--stages] [--heap-sample] [--cpu-profile FILE]';
 
 interface GcEntry {
   atMs: number;
@@ -81,6 +82,26 @@ function heapSampler(): NonNullable<typeof heapSampling> {
 /** Heads kept until the memory figures are taken. */
 const keep: unknown[] = [];
 
+/** A CPU profile of the steady scrapes only (the first, which creates the series, left out), written to a file. */
+let cpuProfile: { start(): Promise<void>; stop(): Promise<void> } | null = null;
+
+function cpuProfiler(file: string): NonNullable<typeof cpuProfile> {
+  const session = new Session();
+  session.connect();
+  return {
+    async start() {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    },
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`wrote ${file}`);
+      session.disconnect();
+    },
+  };
+}
+
 interface Scrape {
   ms: number;
   /** Process CPU (all threads, user + system) during the scrape, ms. */
@@ -116,6 +137,7 @@ async function scrapes(spec: TargetSpec, runs: number, pace: Pacer): Promise<{ f
     if (i === 1) {
       cpuStart = process.cpuUsage();
       if (heapSampling !== null) await heapSampling.start();
+      if (cpuProfile !== null) await cpuProfile.start();
     }
     const startMs = Date.now();
     const c0 = process.cpuUsage();
@@ -130,6 +152,7 @@ async function scrapes(spec: TargetSpec, runs: number, pace: Pacer): Promise<{ f
   await pace();
   const c = process.cpuUsage(cpuStart);
   if (heapSampling !== null) await heapSampling.stop(runs);
+  if (cpuProfile !== null) await cpuProfile.stop();
   return { first, steady: out, cpuTotalMs: (c.user + c.system) / 1000 };
 }
 
@@ -146,6 +169,7 @@ async function main(): Promise<void> {
     else if (a === '--pace') paceMs = Number(argv[++i]);
     else if (a === '--stages') stages = true;
     else if (a === '--heap-sample') heapSampling = heapSampler();
+    else if (a === '--cpu-profile') cpuProfile = cpuProfiler(argv[++i]);
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   const gcs: GcEntry[] = [];

@@ -70,6 +70,10 @@ export class TargetScrapeState {
   private byKey = new Map<string, SeriesEntry>();
   /** Series written by the last scrape that must get a stale marker when they disappear. */
   private tracked: SeriesEntry[] = [];
+  /** The array the next successful scrape fills as its `tracked` (the one before last, reused). */
+  private spareTracked: SeriesEntry[] = [];
+  /** Where success() gathers its samples before copying them out (kept, so it does not regrow every scrape). */
+  private outBuffer: OutputSample[] = [];
   /**
    * The raw entry of every sample of the last scrape that got this far, in order (`order[0, orderLength)`), and a
    * spare array the next scrape fills: expositions list their series in the same order every time, so a scrape
@@ -128,9 +132,13 @@ export class TargetScrapeState {
   success(time: number, scrape: ExposedScrape, durationMs: Duration, bodyBytes = 0): ScrapeOutput {
     const s = this.settings;
     const no = ++this.scrapeNo;
-    const samples: OutputSample[] = [];
+    // This scrape's samples and tracked series go into arrays kept from the last scrape (written by index, no
+    // regrowth), and the samples are copied out once, at their final count.
+    const out = this.outBuffer;
+    let ns = 0;
     const exemplars: OutputExemplar[] = [];
-    const nextTracked: SeriesEntry[] = [];
+    const nextTracked = this.spareTracked;
+    let nt = 0;
     const honor = s.honorTimestamps;
     const trackExplicit = s.trackTimestampsStaleness;
     const lastSuccess = this.lastSuccessNo;
@@ -176,10 +184,10 @@ export class TargetScrapeState {
       const explicit = honor && exposedTs === exposedTs;
       entry.t = explicit ? exposedTs : time;
       entry.v = values[i];
-      samples.push(entry);
+      out[ns++] = entry;
       if (!explicit || trackExplicit) {
         entry.trackedNo = no;
-        nextTracked.push(entry);
+        nextTracked[nt++] = entry;
       }
       if (entry.seenNo !== lastSuccess) seriesAdded++;
       if (hasExemplars) {
@@ -198,20 +206,24 @@ export class TargetScrapeState {
       this.sweep(no, rawTouched, false);
       return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
     }
-    const seen = samples.length;
-    markSeen(samples, no);
-    staleUntracked(this.tracked, no, time, samples);
+    const seen = ns;
+    markSeen(out, seen, no);
+    ns = staleUntracked(this.tracked, no, time, out, ns);
+    if (nextTracked.length > nt) nextTracked.length = nt;
+    this.spareTracked = this.tracked;
     this.tracked = nextTracked;
     this.lastSuccessNo = no;
     this.sweep(no, rawTouched, seen);
     const scraped = n;
-    samples.push(
-      ...reportSamples(
-        this.report,
-        time,
-        this.reportValues({ up: true, durationSeconds: ms(durationMs) / 1000, scraped, postRelabel, seriesAdded, bodySizeBytes: bodyBytes }),
-      ),
+    const report = reportSamples(
+      this.report,
+      time,
+      this.reportValues({ up: true, durationSeconds: ms(durationMs) / 1000, scraped, postRelabel, seriesAdded, bodySizeBytes: bodyBytes }),
     );
+    for (let k = 0; k < report.length; k++) out[ns++] = report[k];
+    const samples = out.slice(0, ns);
+    // Shorter than last time: let go of the rest (V8 keeps the capacity when the difference is small).
+    if (out.length > ns) out.length = ns;
     const metadata = this.familyMetadata(scrape);
     metadata.push(...this.reportMetadata);
     return { samples, metadata, exemplars, error: null, scraped, postRelabel, seriesAdded };
@@ -352,16 +364,17 @@ export class TargetScrapeState {
 // 100k series on a large target, and must not wait for the engine to optimize a long method on the stack.
 
 /** Records that scrape `no` saw each of `samples` (this scrape's series entries). */
-function markSeen(samples: readonly OutputSample[], no: number): void {
-  for (let k = 0; k < samples.length; k++) (samples[k] as SeriesEntry).seenNo = no;
+function markSeen(samples: readonly OutputSample[], count: number, no: number): void {
+  for (let k = 0; k < count; k++) (samples[k] as SeriesEntry).seenNo = no;
 }
 
-/** Appends to `out` a stale marker for each tracked series that scrape `no` did not write. */
-function staleUntracked(tracked: readonly SeriesEntry[], no: number, time: number, out: OutputSample[]): void {
+/** Writes to out[at…] a stale marker for each tracked series that scrape `no` did not write; returns the new end. */
+function staleUntracked(tracked: readonly SeriesEntry[], no: number, time: number, out: OutputSample[], at: number): number {
   for (let k = 0; k < tracked.length; k++) {
     const entry = tracked[k];
-    if (entry.trackedNo !== no) out.push(stale(entry, time));
+    if (entry.trackedNo !== no) out[at++] = stale(entry, time);
   }
+  return at;
 }
 
 /** The series' stale marker at `time` (a new object: the entry may be this scrape's sample with its own time). */
