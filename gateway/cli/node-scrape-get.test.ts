@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemScheduler } from '../runtime/ports.ts';
 import { fetchTarget, type FetchTargetOptions } from '../scrape/fetch-target.ts';
 import { BodyPool } from './body-pool.ts';
-import { MAX_REDIRECTS, nodeScrapeGet } from './node-scrape-get.ts';
+import { decodeBody, MAX_REDIRECTS, nodeScrapeGet, PIECE_BYTES } from './node-scrape-get.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -163,7 +163,14 @@ describe('nodeScrapeGet', () => {
     const pooled = nodeScrapeGet(pool);
     const expected = Array.from({ length: 40 }, (_, i) => `part_${i}{l="${'é'.repeat(i)}"} ${i}\n`.repeat(300)).join('');
     for (const path of ['/parts', '/parts-chunked', '/parts']) {
-      expect(await scrape(path, { get: pooled })).toEqual({ ok: true, body: expected, contentType: TEXT, bytes: Buffer.byteLength(expected) });
+      const r = await scrape(path, { get: pooled });
+      if (!r.ok) throw new Error(r.error);
+      // Over PIECE_BYTES: pieces that each end with a line.
+      expect(Array.isArray(r.body)).toBe(true);
+      const body = r.body as string[];
+      expect(body.join('')).toBe(expected);
+      expect(body.every((p) => p.endsWith('\n'))).toBe(true);
+      expect([r.contentType, r.bytes]).toEqual([TEXT, Buffer.byteLength(expected)]);
       expect(pool.retainedBuffers).toBe(1);
     }
     expect(pool.retainedBytes).toBeGreaterThanOrEqual(Buffer.byteLength(expected));
@@ -238,5 +245,23 @@ describe('nodeScrapeGet redirects', () => {
 
   it(`gives up after ${MAX_REDIRECTS} redirects`, async () => {
     expect(await scrape('/loop')).toEqual({ ok: false, error: `Get "${base}/loop": stopped after ${MAX_REDIRECTS} redirects` });
+  });
+});
+
+describe('decodeBody', () => {
+  it('decodes a small body as one string', () => {
+    expect(decodeBody(Buffer.from('a{l="é"} 1\n'))).toBe('a{l="é"} 1\n');
+  });
+
+  it('cuts a large body after newlines into pieces of at most PIECE_BYTES, a longer line staying whole', () => {
+    const line = `m{l="${'é😀x'.repeat(40)}"} 1\n`;
+    const long = `long ${'y'.repeat(PIECE_BYTES + 10)}\n`;
+    const text = line.repeat(500) + long + line.repeat(500) + 'last 1';
+    const pieces = decodeBody(Buffer.from(text));
+    if (!Array.isArray(pieces)) throw new Error('one string');
+    expect(pieces.join('')).toBe(text);
+    for (const p of pieces.slice(0, -1)) expect(p.endsWith('\n')).toBe(true);
+    expect(pieces.filter((p) => Buffer.byteLength(p) > PIECE_BYTES)).toEqual([expect.stringContaining(long)]);
+    expect(pieces[pieces.length - 1].endsWith('last 1')).toBe(true);
   });
 });

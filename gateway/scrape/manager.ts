@@ -1,6 +1,6 @@
 // The scrape manager: one loop per target on its own phase, results labelled and appended to the head.
 import type { TLSConfig } from '../../shared/config/types.ts';
-import type { ExpositionFormat } from '../../shared/exposition/types.ts';
+import type { ExpositionFormat, ExpositionText } from '../../shared/exposition/types.ts';
 import { labelsKey, type Labels } from '../../shared/model/labels.ts';
 import { alignScrapeTimestamp, nextScrapeTime, scrapeOffset } from '../../shared/scrape/offset.ts';
 import { detach } from '../../shared/scrape/detach.ts';
@@ -71,7 +71,7 @@ export interface DroppedTargetSpec {
 }
 
 /** Turns an exposition body into samples, or an error message (a parse error fails the scrape). */
-export type ExpositionParser = (body: string, contentType: string, spec: TargetSpec) => { ok: true; scrape: ExposedScrape } | { ok: false; error: string };
+export type ExpositionParser = (body: ExpositionText, contentType: string, spec: TargetSpec) => { ok: true; scrape: ExposedScrape } | { ok: false; error: string };
 
 /** A target's state for /api/v1/targets. */
 export interface TargetStatus {
@@ -357,7 +357,17 @@ class TargetLoop {
 let cutBuffer: Uint8Array | null = null;
 
 /** The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (never a character cut in half), as its own string. */
-function cut(body: string): { body: string; truncated: boolean } {
+function cut(text: ExpositionText): { body: string; truncated: boolean } {
+  if (typeof text === 'string') return cutString(text);
+  // Enough pieces for the kept start (a UTF-16 unit is at least one byte of UTF-8), joined into a string of its own.
+  let units = 0;
+  let k = 0;
+  while (k < text.length && units <= LAST_SCRAPE_MAX_BYTES) units += text[k++].length;
+  const kept = cutString(text.slice(0, k).join(''));
+  return k < text.length ? { body: kept.body, truncated: true } : kept;
+}
+
+function cutString(body: string): { body: string; truncated: boolean } {
   if (body.length <= LAST_SCRAPE_MAX_BYTES / 4) return { body, truncated: false };
   cutBuffer ??= new Uint8Array(LAST_SCRAPE_MAX_BYTES);
   // encodeInto stops at the first character that does not fit whole: `read` units are the longest prefix that fits.

@@ -2,7 +2,7 @@
 
 import { buildLabels, type Cursor } from './cursor.ts';
 import { SampleScanner } from './scan.ts';
-import type { Exemplar, ExpositionFormat, ExpositionSample, FlatLabels, MetricFamily } from './types.ts';
+import type { Exemplar, ExpositionFormat, ExpositionSample, ExpositionText, FlatLabels, MetricFamily } from './types.ts';
 
 const BUILD_DIALECT = { whitespace: true, quotedNames: true, trailingComma: true };
 
@@ -22,6 +22,8 @@ interface Columns {
   seriesStart: Uint32Array;
   labelsStart: Int32Array;
   seriesEnd: Uint32Array;
+  /** Which piece of the body holds the sample's line (offsets are within that piece). */
+  pieceIds: Uint32Array;
 }
 
 function newColumns(n: number): Columns {
@@ -34,10 +36,11 @@ function newColumns(n: number): Columns {
     seriesStart: new Uint32Array(n),
     labelsStart: new Int32Array(n),
     seriesEnd: new Uint32Array(n),
+    pieceIds: new Uint32Array(n),
   };
 }
 
-/** Largest capacity kept for reuse (40 bytes a sample: ~10 MB). */
+/** Largest capacity kept for reuse (44 bytes a sample: ~11 MB). */
 export const SPARE_COLUMNS_MAX = 1 << 18;
 
 /**
@@ -87,17 +90,24 @@ export class ParseResult {
   private seriesStart: Uint32Array;
   private labelsStart: Int32Array;
   private seriesEnd: Uint32Array;
+  /** The texts the samples' lines are in: the body, or the pieces it came in (see ParseResult.push). */
+  private pieces: string[] = [];
+  private lastPiece: string | null = null;
+  private pieceIds: Uint32Array;
   /** The full-capacity columns (values, timestampsMs and lines are views of them once sealed); null once released. */
   private cols: Columns | null;
   private readonly builder = new SampleScanner(BUILD_DIALECT);
 
   constructor(
     readonly format: ExpositionFormat,
-    private body: string,
+    body: ExpositionText,
     private readonly normalize: boolean,
   ) {
+    let length = 0;
+    if (typeof body === 'string') length = body.length;
+    else for (let k = 0; k < body.length; k++) length += body[k].length;
     // Expositions run about 60-120 bytes a line: start near the right size to avoid regrowth.
-    const c = takeColumns(Math.max(64, Math.ceil(body.length / 64)));
+    const c = takeColumns(Math.max(64, Math.ceil(length / 64)));
     this.cols = c;
     this.values = c.values;
     this.timestampsMs = c.timestampsMs;
@@ -107,6 +117,7 @@ export class ParseResult {
     this.seriesStart = c.seriesStart;
     this.labelsStart = c.labelsStart;
     this.seriesEnd = c.seriesEnd;
+    this.pieceIds = c.pieceIds;
   }
 
   /**
@@ -118,7 +129,9 @@ export class ParseResult {
     if (c === null) return;
     this.cols = null;
     this.length = 0;
-    this.body = '';
+    this.pieces = [];
+    this.lastPiece = null;
+    this.pieceIds = NO_U32;
     this.values = this.timestampsMs = NO_F64;
     this.lines = this.nameIds = this.familyIds = this.seriesStart = this.seriesEnd = NO_U32;
     this.labelsStart = NO_I32;
@@ -132,7 +145,7 @@ export class ParseResult {
     this.families.push(f);
   }
 
-  /** Parser side: appends the cursor's sample (whole-body parsing: the cursor's text is this body). */
+  /** Parser side: appends the cursor's sample (the cursor's text is the body or the piece of it being parsed). */
   push(c: Cursor): void {
     const i = this.length;
     if (i === this.values.length) this.grow();
@@ -164,6 +177,12 @@ export class ParseResult {
     this.seriesStart[i] = c.seriesStart;
     this.labelsStart[i] = c.labelsStart;
     this.seriesEnd[i] = c.seriesEnd;
+    // The cursor's text is the string its line is in: the body, or one piece of it (consecutive lines share one).
+    if (c.text !== this.lastPiece) {
+      this.lastPiece = c.text;
+      this.pieces.push(c.text);
+    }
+    this.pieceIds[i] = this.pieces.length - 1;
     if (c.exemplar !== undefined) this.exemplars.set(i, c.exemplar);
     this.length = i + 1;
   }
@@ -178,6 +197,7 @@ export class ParseResult {
       seriesStart: grow(this.seriesStart, (n) => new Uint32Array(n)),
       labelsStart: grow(this.labelsStart, (n) => new Int32Array(n)),
       seriesEnd: grow(this.seriesEnd, (n) => new Uint32Array(n)),
+      pieceIds: grow(this.pieceIds, (n) => new Uint32Array(n)),
     };
     this.cols = c;
     this.values = c.values;
@@ -188,6 +208,7 @@ export class ParseResult {
     this.seriesStart = c.seriesStart;
     this.labelsStart = c.labelsStart;
     this.seriesEnd = c.seriesEnd;
+    this.pieceIds = c.pieceIds;
   }
 
   /** Parser side: trims the columns to length once parsing is done. */
@@ -210,12 +231,12 @@ export class ParseResult {
 
   /** Labels of sample i (normalised `le`/`quantile` unless disabled); cheapest when called in order. */
   labels(i: number): FlatLabels {
-    return buildLabels(this.builder, this.body, this.labelsStart[i], this.seriesEnd[i], this.name(i), this.family(i), this.normalize);
+    return buildLabels(this.builder, this.pieces[this.pieceIds[i]], this.labelsStart[i], this.seriesEnd[i], this.name(i), this.family(i), this.normalize);
   }
 
   /** Sample i's series as written in the body: a cache key, as SampleCursor.seriesText. */
   seriesText(i: number): string {
-    return this.body.slice(this.seriesStart[i], this.seriesEnd[i]);
+    return this.pieces[this.pieceIds[i]].slice(this.seriesStart[i], this.seriesEnd[i]);
   }
 
   /** seriesText(i) === text; cuts the series text out only when the lengths agree. */
@@ -224,7 +245,7 @@ export class ParseResult {
     const end = this.seriesEnd[i];
     // A substring and native equality: ~6x faster than body.startsWith(text, start) or a charCodeAt loop in V8,
     // and the substring is garbage at once (a young-generation allocation, cheap to collect).
-    return end - start === text.length && this.body.slice(start, end) === text;
+    return end - start === text.length && this.pieces[this.pieceIds[i]].slice(start, end) === text;
   }
 
   /** Sample i as a plain object. */
