@@ -214,7 +214,8 @@ class TargetLoop {
   private lastError = '';
   private lastScrapeAt: number | null = null;
   private lastDurationMs = 0;
-  private last: Omit<LastScrape, 'spec'> | null = null;
+  /** The last body's start as kept: pieces of the body are kept as they are, joined only when asked for. */
+  private last: (Omit<LastScrape, 'spec' | 'body'> & { body: ExpositionText }) | null = null;
 
   constructor(
     readonly spec: TargetSpec,
@@ -248,7 +249,9 @@ class TargetLoop {
   }
 
   lastBody(): LastScrape {
-    return { spec: this.spec, ...(this.last ?? { at: 0, contentType: '', bytes: 0, body: '', truncated: false, error: this.lastError }) };
+    const last = this.last;
+    if (last === null) return { spec: this.spec, at: 0, contentType: '', bytes: 0, body: '', truncated: false, error: this.lastError };
+    return { spec: this.spec, ...last, body: typeof last.body === 'string' ? last.body : last.body.join('') };
   }
 
   status(): TargetStatus {
@@ -357,21 +360,36 @@ class TargetLoop {
 let cutBuffer: Uint8Array | null = null;
 
 /** The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (never a character cut in half), as its own string. */
-function cut(text: ExpositionText): { body: string; truncated: boolean } {
+const encoder = new TextEncoder();
+
+/**
+ * The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (never a character cut in half). A body in pieces keeps
+ * the pieces that fit whole (small strings of their own: no new large string every scrape) and a copy of the part of
+ * the next that fits.
+ */
+function cut(text: ExpositionText): { body: ExpositionText; truncated: boolean } {
   if (typeof text === 'string') return cutString(text);
-  // Enough pieces for the kept start (a UTF-16 unit is at least one byte of UTF-8), joined into a string of its own.
-  let units = 0;
-  let k = 0;
-  while (k < text.length && units <= LAST_SCRAPE_MAX_BYTES) units += text[k++].length;
-  const kept = cutString(text.slice(0, k).join(''));
-  return k < text.length ? { body: kept.body, truncated: true } : kept;
+  cutBuffer ??= new Uint8Array(LAST_SCRAPE_MAX_BYTES);
+  const kept: string[] = [];
+  let written = 0;
+  for (const piece of text) {
+    const r = encoder.encodeInto(piece, cutBuffer.subarray(written));
+    written += r.written;
+    if (r.read === piece.length) {
+      kept.push(piece);
+      continue;
+    }
+    if (r.read > 0) kept.push(detach(piece.slice(0, r.read)));
+    return { body: kept, truncated: true };
+  }
+  return { body: kept, truncated: false };
 }
 
 function cutString(body: string): { body: string; truncated: boolean } {
   if (body.length <= LAST_SCRAPE_MAX_BYTES / 4) return { body, truncated: false };
   cutBuffer ??= new Uint8Array(LAST_SCRAPE_MAX_BYTES);
   // encodeInto stops at the first character that does not fit whole: `read` units are the longest prefix that fits.
-  const { read } = new TextEncoder().encodeInto(body, cutBuffer);
+  const { read } = encoder.encodeInto(body, cutBuffer);
   if (read === body.length) return { body, truncated: false };
   return { body: detach(body.slice(0, read)), truncated: true };
 }
