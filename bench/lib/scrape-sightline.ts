@@ -139,6 +139,7 @@ export async function scrapeStages(spec: TargetSpec, runs: number, pace: Pacer):
     if (!parsed.ok) throw new Error(`parse ${spec.url}: ${parsed.error}`);
     const now = Date.now();
     const output = state.success(now, parsed.scrape, t1 - t0, fetched.bytes);
+    parsed.scrape.release?.();
     head.append(output.samples, now, output.metadata, output.exemplars);
     const t3 = performance.now();
     out.spans.push({ startMs, endMs: Date.now() });

@@ -5,7 +5,8 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemScheduler } from '../runtime/ports.ts';
 import { fetchTarget, type FetchTargetOptions } from '../scrape/fetch-target.ts';
-import { MAX_REDIRECTS, nodeScrapeGet } from './node-scrape-get.ts';
+import { BodyPool } from './body-pool.ts';
+import { decodeBody, MAX_REDIRECTS, nodeScrapeGet, PIECE_BYTES } from './node-scrape-get.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -61,6 +62,30 @@ beforeAll(async () => {
   routes.set('/big', (_req, res) => {
     res.writeHead(200, { 'Content-Type': TEXT });
     res.end('x'.repeat(1 << 20));
+  });
+  // Many distinct chunks (so a misplaced one shows), with and without Content-Length, and one with a bad byte late.
+  const parts = Array.from({ length: 40 }, (_, i) => `part_${i}{l="${'é'.repeat(i)}"} ${i}\n`.repeat(300));
+  const partsBody = parts.join('');
+  const writeParts = (res: ServerResponse, list: readonly (string | Buffer)[]): void => {
+    let i = 0;
+    const next = (): void => {
+      if (i >= list.length) return void res.end();
+      res.write(list[i++]);
+      setImmediate(next);
+    };
+    next();
+  };
+  routes.set('/parts', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT, 'Content-Length': String(Buffer.byteLength(partsBody)) });
+    writeParts(res, parts);
+  });
+  routes.set('/parts-chunked', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT });
+    writeParts(res, parts);
+  });
+  routes.set('/parts-bad', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': TEXT });
+    writeParts(res, [...parts, Buffer.from([0x61, 0x20, 0xff, 0x0a])]);
   });
   routes.set('/big-gzip', (_req, res) => res.writeHead(200, { 'Content-Type': TEXT, 'Content-Encoding': 'gzip' }).end(gzipSync('x'.repeat(1 << 20))));
   routes.set('/hang', (_req, res) => {
@@ -133,6 +158,34 @@ describe('nodeScrapeGet', () => {
     expect(await scrape('/bom')).toMatchObject({ ok: true, body: PAGE, bytes: Buffer.byteLength(PAGE) + 3 });
   });
 
+  it('reads a body of many chunks into a pooled buffer, with or without Content-Length, and gives the buffer back', async () => {
+    const pool = new BodyPool();
+    const pooled = nodeScrapeGet(pool);
+    const expected = Array.from({ length: 40 }, (_, i) => `part_${i}{l="${'é'.repeat(i)}"} ${i}\n`.repeat(300)).join('');
+    for (const path of ['/parts', '/parts-chunked', '/parts']) {
+      const r = await scrape(path, { get: pooled });
+      if (!r.ok) throw new Error(r.error);
+      // Over PIECE_BYTES: pieces that each end with a line.
+      expect(Array.isArray(r.body)).toBe(true);
+      const body = r.body as string[];
+      expect(body.join('')).toBe(expected);
+      expect(body.every((p) => p.endsWith('\n'))).toBe(true);
+      expect([r.contentType, r.bytes]).toEqual([TEXT, Buffer.byteLength(expected)]);
+      expect(pool.retainedBuffers).toBe(1);
+    }
+    expect(pool.retainedBytes).toBeGreaterThanOrEqual(Buffer.byteLength(expected));
+    // Over the limit, malformed: the buffer still comes back, and the error still names the line.
+    const limited = new BodyPool();
+    expect(await scrape('/parts', { get: nodeScrapeGet(limited), bodySizeLimit: 50_000 })).toMatchObject({ ok: false, overLimit: true });
+    expect(limited.retainedBuffers).toBe(1);
+    const bad = new BodyPool();
+    expect(await scrape('/parts-bad', { get: nodeScrapeGet(bad) })).toEqual({
+      ok: false,
+      error: `invalid UTF-8 in the body at line ${40 * 300 + 1}, column 3: invalid UTF-8 byte 0xff`,
+    });
+    expect(bad.retainedBytes).toBeGreaterThanOrEqual(Buffer.byteLength(expected));
+  });
+
   it('fails a body with malformed UTF-8 naming line, column and byte; a genuine U+FFFD passes', async () => {
     expect(await scrape('/bad-utf8')).toEqual({ ok: false, error: 'invalid UTF-8 in the body at line 2, column 7: invalid UTF-8 byte 0xc3' });
     expect(await scrape('/replacement')).toMatchObject({ ok: true, body: 'm{l="\uFFFD"} 1\n' });
@@ -192,5 +245,23 @@ describe('nodeScrapeGet redirects', () => {
 
   it(`gives up after ${MAX_REDIRECTS} redirects`, async () => {
     expect(await scrape('/loop')).toEqual({ ok: false, error: `Get "${base}/loop": stopped after ${MAX_REDIRECTS} redirects` });
+  });
+});
+
+describe('decodeBody', () => {
+  it('decodes a small body as one string', () => {
+    expect(decodeBody(Buffer.from('a{l="é"} 1\n'))).toBe('a{l="é"} 1\n');
+  });
+
+  it('cuts a large body after newlines into pieces of at most PIECE_BYTES, a longer line staying whole', () => {
+    const line = `m{l="${'é😀x'.repeat(40)}"} 1\n`;
+    const long = `long ${'y'.repeat(PIECE_BYTES + 10)}\n`;
+    const text = line.repeat(500) + long + line.repeat(500) + 'last 1';
+    const pieces = decodeBody(Buffer.from(text));
+    if (!Array.isArray(pieces)) throw new Error('one string');
+    expect(pieces.join('')).toBe(text);
+    for (const p of pieces.slice(0, -1)) expect(p.endsWith('\n')).toBe(true);
+    expect(pieces.filter((p) => Buffer.byteLength(p) > PIECE_BYTES)).toEqual([expect.stringContaining(long)]);
+    expect(pieces[pieces.length - 1].endsWith('last 1')).toBe(true);
   });
 });

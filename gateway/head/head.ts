@@ -14,6 +14,8 @@ export interface HeadSeries {
   readonly samples: SampleBuffer;
   /** Sequence number of the newest batch that carried this series (keeps its definition alive for replay). */
   lastSeq: number;
+  /** The head holding the series; null once compaction dropped it (a remembered ref is checked against it). */
+  owner: Head | null;
 }
 
 /** A sample to append, by labels. */
@@ -199,10 +201,12 @@ export class Head implements Queryable {
     const ts = new Float64Array(samples.length);
     const vals = new Float64Array(samples.length);
     let n = 0;
-    for (const s of samples) {
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i];
       let series = s.ref as HeadSeries | undefined;
-      // A remembered series is used while this head still holds it (compaction may have dropped it since).
-      if (series === undefined || this.byId.get(series.id) !== series) {
+      // A remembered series is used while this head still holds it (compaction may have dropped it since): a field
+      // check, not a lookup in byId (which was most of the cost of appending a large scrape).
+      if (series === undefined || series.owner !== this) {
         series = this.getOrCreate(s.labels, s.key);
         if ('ref' in s) s.ref = series;
       }
@@ -307,7 +311,7 @@ export class Head implements Queryable {
     if (labels === undefined) return undefined;
     const key = labelsKey(labels);
     const older = this.byKey.get(key);
-    const series: HeadSeries = { id, labels, key, samples: new SampleBuffer(), lastSeq: 0 };
+    const series: HeadSeries = { id, labels, key, samples: new SampleBuffer(), lastSeq: 0, owner: this };
     this.byId.set(id, series);
     // A label set that vanished and came back has two ids; queries see the newer one only.
     if (older === undefined || older.id < id) {
@@ -454,7 +458,7 @@ export class Head implements Queryable {
     const key = knownKey ?? labelsKey(labels);
     let series = this.byKey.get(key);
     if (series === undefined) {
-      series = { id: this.nextId++, labels, key, samples: new SampleBuffer(), lastSeq: 0 };
+      series = { id: this.nextId++, labels, key, samples: new SampleBuffer(), lastSeq: 0, owner: this };
       this.byKey.set(key, series);
       this.byId.set(series.id, series);
       const name = labels[METRIC_NAME] ?? '';
@@ -466,6 +470,7 @@ export class Head implements Queryable {
   }
 
   private drop(series: HeadSeries): void {
+    series.owner = null;
     if (this.byKey.get(series.key) === series) this.byKey.delete(series.key);
     this.byId.delete(series.id);
     const name = series.labels[METRIC_NAME] ?? '';

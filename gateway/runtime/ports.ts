@@ -1,4 +1,5 @@
 // The gateway's runtime seams: time and timers, injected so tests drive them and each runtime supplies its own.
+import type { ExpositionText } from '../../shared/exposition/types.ts';
 
 /** Wall-clock time in Unix milliseconds. */
 export interface Clock {
@@ -26,9 +27,10 @@ export interface ScrapeResponse {
   /**
    * Reads the whole body, decompressed and decoded as UTF-8 (a leading BOM dropped), or null as soon as it exceeds
    * `limit` bytes (0: no limit). Rejects when the request's signal aborts, and with an ExpositionParseError at the
-   * first malformed UTF-8 byte (both exposition formats are UTF-8: bad bytes must fail, not become U+FFFD).
+   * first malformed UTF-8 byte (both exposition formats are UTF-8: bad bytes must fail, not become U+FFFD). A large
+   * body may come as consecutive pieces that each end with a line (see ExpositionText).
    */
-  read(limit: number): Promise<{ text: string; bytes: number } | null>;
+  read(limit: number): Promise<{ text: ExpositionText; bytes: number } | null>;
   /** Drops the body unread. */
   discard(): void;
 }

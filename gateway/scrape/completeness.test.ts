@@ -5,7 +5,7 @@ import { formatLabels } from '../../shared/model/labels.ts';
 import { isStaleMarker } from '../../shared/model/stale.ts';
 import { Head } from '../head/head.ts';
 import { FakeTime } from '../runtime/fake-time.ts';
-import type { FetchFn, FileReader, TlsFetchFactory } from '../runtime/ports.ts';
+import type { FetchFn, FileReader, ScrapeGetFn, TlsFetchFactory } from '../runtime/ports.ts';
 import { resolveTargets } from './from-config.ts';
 import { DEFAULT_BODY_SIZE_LIMIT, LAST_SCRAPE_MAX_BYTES, ScrapeManager, type ScrapeManagerDeps } from './manager.ts';
 import { parseScrapeBody } from './parse.ts';
@@ -240,6 +240,35 @@ describe('last scrape body', () => {
     expect(last?.truncated).toBe(true);
     expect(new TextEncoder().encode(last?.body).length).toBeLessThanOrEqual(LAST_SCRAPE_MAX_BYTES);
     expect(last?.body.length).toBe(LAST_SCRAPE_MAX_BYTES / 2);
+  });
+});
+
+describe('last scrape body in pieces', () => {
+  it('keeps the pieces that fit whole and the part of the next that fits, and parses the whole body', async () => {
+    const pieces = Array.from({ length: 1500 }, (_, k) => `m{i="${k}",l="${'é'.repeat(1000)}"} ${k}\n`);
+    const scrapeGet: ScrapeGetFn = async () => ({
+      status: 200,
+      statusText: 'OK',
+      contentType: 'text/plain; version=0.0.4',
+      read: async () => ({ text: pieces, bytes: new TextEncoder().encode(pieces.join('')).length }),
+      discard: () => undefined,
+    });
+    const { manager, latest } = setup(job(''), { scrapeGet });
+    await manager.scrapeAllNow();
+    expect(manager.targets()[0].health).toBe('up');
+    expect([...latest().keys()].filter((k) => k.startsWith('m{')).length).toBe(1500);
+    const last = manager.lastScrape('j', '127.0.0.1:9100');
+    const kept = last?.body ?? '';
+    const bytes = new TextEncoder().encode(kept).length;
+    expect(last?.truncated).toBe(true);
+    expect(bytes).toBeLessThanOrEqual(LAST_SCRAPE_MAX_BYTES);
+    expect(bytes).toBeGreaterThan(LAST_SCRAPE_MAX_BYTES - 4);
+    expect(pieces.join('').startsWith(kept)).toBe(true);
+    // A body in pieces that fits whole is kept whole.
+    const few = pieces.slice(0, 3);
+    const small = setup(job(''), { scrapeGet: async (url, init) => ({ ...(await scrapeGet(url, init)), read: async () => ({ text: few, bytes: 1 }) }) });
+    await small.manager.scrapeAllNow();
+    expect(small.manager.lastScrape('j', '127.0.0.1:9100')).toMatchObject({ body: few.join(''), truncated: false });
   });
 });
 

@@ -1,5 +1,6 @@
 // One HTTP scrape: Prometheus's request headers, a timeout through AbortSignal, a capped body read.
 import { ExpositionParseError } from '../../shared/exposition/errors.ts';
+import type { ExpositionText } from '../../shared/exposition/types.ts';
 import { validateUtf8 } from '../../shared/exposition/utf8.ts';
 import type { FetchFn, Scheduler, ScrapeGetFn, ScrapeResponse } from '../runtime/ports.ts';
 
@@ -25,7 +26,7 @@ export interface FetchTargetOptions {
 }
 
 export type FetchTargetResult =
-  | { ok: true; body: string; contentType: string; bytes: number }
+  | { ok: true; body: ExpositionText; contentType: string; bytes: number }
   | { ok: false; error: string; /** The body broke bodySizeLimit (scrape_body_size_bytes reports -1). */ overLimit?: boolean };
 
 /** Fetches a target's metrics; every failure (network, status, timeout, size) becomes an error string, never a throw. */

@@ -1,6 +1,6 @@
 // The scrape manager: one loop per target on its own phase, results labelled and appended to the head.
 import type { TLSConfig } from '../../shared/config/types.ts';
-import type { ExpositionFormat } from '../../shared/exposition/types.ts';
+import type { ExpositionFormat, ExpositionText } from '../../shared/exposition/types.ts';
 import { labelsKey, type Labels } from '../../shared/model/labels.ts';
 import { alignScrapeTimestamp, nextScrapeTime, scrapeOffset } from '../../shared/scrape/offset.ts';
 import { detach } from '../../shared/scrape/detach.ts';
@@ -71,7 +71,7 @@ export interface DroppedTargetSpec {
 }
 
 /** Turns an exposition body into samples, or an error message (a parse error fails the scrape). */
-export type ExpositionParser = (body: string, contentType: string, spec: TargetSpec) => { ok: true; scrape: ExposedScrape } | { ok: false; error: string };
+export type ExpositionParser = (body: ExpositionText, contentType: string, spec: TargetSpec) => { ok: true; scrape: ExposedScrape } | { ok: false; error: string };
 
 /** A target's state for /api/v1/targets. */
 export interface TargetStatus {
@@ -214,7 +214,8 @@ class TargetLoop {
   private lastError = '';
   private lastScrapeAt: number | null = null;
   private lastDurationMs = 0;
-  private last: Omit<LastScrape, 'spec'> | null = null;
+  /** The last body's start as kept: pieces of the body are kept as they are, joined only when asked for. */
+  private last: (Omit<LastScrape, 'spec' | 'body'> & { body: ExpositionText }) | null = null;
 
   constructor(
     readonly spec: TargetSpec,
@@ -248,7 +249,9 @@ class TargetLoop {
   }
 
   lastBody(): LastScrape {
-    return { spec: this.spec, ...(this.last ?? { at: 0, contentType: '', bytes: 0, body: '', truncated: false, error: this.lastError }) };
+    const last = this.last;
+    if (last === null) return { spec: this.spec, at: 0, contentType: '', bytes: 0, body: '', truncated: false, error: this.lastError };
+    return { spec: this.spec, ...last, body: typeof last.body === 'string' ? last.body : last.body.join('') };
   }
 
   status(): TargetStatus {
@@ -293,7 +296,12 @@ class TargetLoop {
       const parsed = fetched.ok ? this.deps.parse(fetched.body, fetched.contentType, spec) : null;
       if (!fetched.ok) output = this.state.failure(t, { error: fetched.error, bodySize: fetched.overLimit ? -1 : 0 }, duration);
       else if (parsed !== null && !parsed.ok) output = this.state.failure(t, { error: parsed.error, bodySize: fetched.bytes }, duration);
-      else output = this.state.success(t, (parsed as { scrape: ExposedScrape }).scrape, duration, fetched.bytes);
+      else {
+        const scrape = (parsed as { scrape: ExposedScrape }).scrape;
+        output = this.state.success(t, scrape, duration, fetched.bytes);
+        // The scrape state copied what it keeps: the parse's columns can serve the next scrape.
+        scrape.release?.();
+      }
     } catch (e) {
       // A bug in parsing or labelling must cost one scrape, not the gateway.
       output = this.state.failure(t, { error: `internal error: ${e instanceof Error ? e.message : String(e)}` }, duration);
@@ -352,11 +360,36 @@ class TargetLoop {
 let cutBuffer: Uint8Array | null = null;
 
 /** The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (never a character cut in half), as its own string. */
-function cut(body: string): { body: string; truncated: boolean } {
+const encoder = new TextEncoder();
+
+/**
+ * The start of a body, at most LAST_SCRAPE_MAX_BYTES of UTF-8 (never a character cut in half). A body in pieces keeps
+ * the pieces that fit whole (small strings of their own: no new large string every scrape) and a copy of the part of
+ * the next that fits.
+ */
+function cut(text: ExpositionText): { body: ExpositionText; truncated: boolean } {
+  if (typeof text === 'string') return cutString(text);
+  cutBuffer ??= new Uint8Array(LAST_SCRAPE_MAX_BYTES);
+  const kept: string[] = [];
+  let written = 0;
+  for (const piece of text) {
+    const r = encoder.encodeInto(piece, cutBuffer.subarray(written));
+    written += r.written;
+    if (r.read === piece.length) {
+      kept.push(piece);
+      continue;
+    }
+    if (r.read > 0) kept.push(detach(piece.slice(0, r.read)));
+    return { body: kept, truncated: true };
+  }
+  return { body: kept, truncated: false };
+}
+
+function cutString(body: string): { body: string; truncated: boolean } {
   if (body.length <= LAST_SCRAPE_MAX_BYTES / 4) return { body, truncated: false };
   cutBuffer ??= new Uint8Array(LAST_SCRAPE_MAX_BYTES);
   // encodeInto stops at the first character that does not fit whole: `read` units are the longest prefix that fits.
-  const { read } = new TextEncoder().encodeInto(body, cutBuffer);
+  const { read } = encoder.encodeInto(body, cutBuffer);
   if (read === body.length) return { body, truncated: false };
   return { body: detach(body.slice(0, read)), truncated: true };
 }

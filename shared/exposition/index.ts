@@ -1,12 +1,12 @@
 // Public entry of the exposition parsers: pick a parser by Content-Type, parse whole bodies or streams.
 
 import { resolveFormat, type FormatOptions } from './content-type.ts';
-import { feedWhole, LineFeeder, type LineParser } from './lines.ts';
+import { feedPieces, feedWhole, LineFeeder, type LineParser } from './lines.ts';
 import { OpenMetricsParser } from './openmetrics.ts';
 import { PromTextParser } from './promtext.ts';
 import type { Cursor } from './cursor.ts';
 import { ParseResult } from './result.ts';
-import type { ExpositionFormat, ExpositionSink, ParseOptions } from './types.ts';
+import type { ExpositionFormat, ExpositionSink, ExpositionText, ParseOptions } from './types.ts';
 
 export { ExpositionParseError } from './errors.ts';
 export { SCRAPE_ACCEPT_HEADER, userAgent, resolveFormat, type FormatOptions } from './content-type.ts';
@@ -20,6 +20,7 @@ export type {
   ExpositionFormat,
   ExpositionSample,
   ExpositionSink,
+  ExpositionText,
   FlatLabels,
   MetricFamily,
   MetricType,
@@ -31,14 +32,22 @@ function newParser(format: ExpositionFormat, sink: ExpositionSink, opts: ParseOp
   return format === 'openmetrics' ? new OpenMetricsParser(sink, opts) : new PromTextParser(sink, opts);
 }
 
-function parseWith(format: ExpositionFormat, body: string, opts: ParseOptions | undefined): ParseResult {
+function parseWith(format: ExpositionFormat, body: ExpositionText, opts: ParseOptions | undefined): ParseResult {
   const result = new ParseResult(format, body, opts?.normalizeBucketLabels !== false);
   const sink: ExpositionSink = {
-    // Whole-body parsing: the cursor is always the parser's own Cursor over `body`.
+    // Whole-body parsing: the cursor is always the parser's own Cursor over the body or the piece being parsed.
     sample: (c) => result.push(c as Cursor),
     family: (f) => result.addFamily(f),
   };
-  feedWhole(newParser(format, sink, opts), body);
+  try {
+    const parser = newParser(format, sink, opts);
+    if (typeof body === 'string') feedWhole(parser, body);
+    else feedPieces(parser, body);
+  } catch (e) {
+    // A failed parse's columns go to the next parse.
+    result.release();
+    throw e;
+  }
   result.seal();
   return result;
 }
@@ -57,10 +66,11 @@ export function parseOpenMetrics(body: string, opts?: ParseOptions): ParseResult
  * Parses a scraped body with the parser its Content-Type names: `application/openmetrics-text` →
  * OpenMetrics, `text/plain` → Prometheus text, missing or unknown → opts.fallback (default
  * Prometheus text; null makes it an error, as Prometheus 3 without fallback_scrape_protocol),
- * protobuf → error. Throws ExpositionParseError only.
+ * protobuf → error. Throws ExpositionParseError only. The body may come as consecutive pieces
+ * (normally each ending with a newline): they are parsed as their concatenation, without joining them.
  */
 export function parseExposition(
-  body: string,
+  body: ExpositionText,
   contentType: string | null,
   opts?: ParseOptions & FormatOptions,
 ): ParseResult {

@@ -28,6 +28,41 @@ export function feedWhole(p: LineParser, body: string): void {
   p.finish(lineNo, terminated);
 }
 
+/**
+ * Feeds a body given as consecutive pieces (each normally ending with a `\n`, so no line spans two) without
+ * joining them: a large body as pieces of ordinary size costs the engine no large allocation. A piece that does end
+ * inside a line has its tail joined with the next piece.
+ */
+export function feedPieces(p: LineParser, pieces: readonly string[]): void {
+  let lineNo = 0;
+  let terminated = true;
+  let carry = '';
+  for (let k = 0; k < pieces.length; k++) {
+    const body = carry.length === 0 ? pieces[k] : carry + pieces[k];
+    carry = '';
+    const len = body.length;
+    const last = k === pieces.length - 1;
+    let pos = 0;
+    while (pos < len) {
+      const nl = body.indexOf('\n', pos);
+      if (nl === -1) {
+        if (!last) {
+          carry = body.slice(pos);
+          break;
+        }
+        lineNo++;
+        terminated = false;
+        p.line(body, pos, len, lineNo, false);
+        break;
+      }
+      lineNo++;
+      p.line(body, pos, nl, lineNo, true);
+      pos = nl + 1;
+    }
+  }
+  p.finish(lineNo, terminated);
+}
+
 /** Incremental feeding: chunks may split lines anywhere; only the unfinished last line is kept. */
 export class LineFeeder {
   private rest = '';

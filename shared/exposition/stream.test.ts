@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createExpositionStream, ExpositionParseError, parseOpenMetrics, parsePromText, type ExpositionFormat } from './index.ts';
+import {
+  createExpositionStream,
+  ExpositionParseError,
+  parseExposition,
+  parseOpenMetrics,
+  parsePromText,
+  type ExpositionFormat,
+  type ParseResult,
+} from './index.ts';
 
 const OM = [
   '# TYPE a counter',
@@ -31,11 +39,15 @@ function streamed(format: ExpositionFormat, pieces: string[]): string[] {
 }
 
 function whole(format: ExpositionFormat, text: string): string[] {
-  const r = format === 'openmetrics' ? parseOpenMetrics(text) : parsePromText(text);
+  return described(format === 'openmetrics' ? parseOpenMetrics(text) : parsePromText(text));
+}
+
+function described(r: ParseResult): string[] {
   const out: string[] = r.families.map((f) => `family ${f.name}`);
   for (let i = 0; i < r.length; i++) {
     const s = r.sample(i);
     out.push(`${s.line} ${r.seriesText(i)} ${JSON.stringify(s.labels)} ${s.value} ${s.timestampMs} ${JSON.stringify(s.exemplar)} ${s.family.name}`);
+    if (!r.seriesTextIs(i, r.seriesText(i)) || r.seriesTextIs(i, r.seriesText(i) + ' ')) throw new Error(`seriesTextIs(${i}) disagrees`);
   }
   return out;
 }
@@ -83,5 +95,53 @@ describe('createExpositionStream', () => {
 
   it('streams Prometheus text with a final unterminated line', () => {
     expect(streamed('prometheus', ['# TYPE x gauge\nx{a="1"', '} 1\nx{a="2"} 2'])).toEqual(whole('prometheus', '# TYPE x gauge\nx{a="1"} 1\nx{a="2"} 2'));
+  });
+});
+
+const PROM = ['# HELP x Some x.', '# TYPE x histogram', 'x_bucket{le="1"} 1', 'x_bucket{le="+Inf"} 2', 'x_sum 3', 'x_count 2', 'y{a="é😀"} 1 1700000000', 'z 5'].join('\n');
+
+/** The body cut into pieces at newlines only (as the Node scrape GET cuts it), or anywhere (`anywhere`). */
+function pieces(text: string, cuts: number[], anywhere: boolean): string[] {
+  if (anywhere) return split(text, cuts);
+  const lineEnds = [...text.matchAll(/\n/g)].map((m) => (m.index ?? 0) + 1);
+  return split(text, lineEnds.length === 0 ? [] : cuts.map((c) => lineEnds[c % lineEnds.length]));
+}
+
+describe('parseExposition over pieces of a body', () => {
+  it('gives the same result as over the joined body, cut at newlines or anywhere', () => {
+    for (const [format, text, type] of [
+      ['openmetrics', OM, 'application/openmetrics-text'],
+      ['prometheus', PROM, 'text/plain'],
+      ['prometheus', PROM + '\n', 'text/plain'],
+    ] as const) {
+      const want = whole(format, text);
+      fc.assert(
+        fc.property(fc.array(fc.nat(), { maxLength: 12 }), fc.boolean(), (cuts, anywhere) => {
+          expect(described(parseExposition(pieces(text, cuts, anywhere), type))).toEqual(want);
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+
+  it('reports an error at the same line and column as for the joined body', () => {
+    const bad = PROM + '\nw{a="1" 2\n';
+    const at = (body: string | string[]): [number, number] => {
+      try {
+        parseExposition(body, 'text/plain');
+      } catch (e) {
+        return [(e as ExpositionParseError).line, (e as ExpositionParseError).column];
+      }
+      throw new Error('accepted');
+    };
+    const want = at(bad);
+    expect(want).toEqual([9, 9]);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), fc.boolean(), (cuts, anywhere) => {
+        expect(at(pieces(bad, cuts, anywhere))).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => parseExposition(['a 1\n', 'b 2\n'], 'application/openmetrics-text')).toThrow(/^line 3: missing "# EOF"/);
   });
 });

@@ -14,6 +14,12 @@ export type MetricType =
   | 'stateset'
   | 'unknown';
 
+/**
+ * A body to parse: one string, or consecutive pieces of it (normally each ending with a newline) that are parsed
+ * as their concatenation without being joined — a large body then costs no single large string.
+ */
+export type ExpositionText = string | readonly string[];
+
 /** The exposition formats this module parses. */
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 

@@ -14,6 +14,12 @@ export interface PlainSample {
 export function exposedScrape(samples: readonly PlainSample[], families: readonly ExposedFamily[] = []): ExposedScrape {
   const exemplars = new Map<number, ExposedExemplar>();
   samples.forEach((s, i) => s.exemplar && exemplars.set(i, s.exemplar));
+  const seriesText = (i: number): string => {
+    const l = samples[i].labels;
+    const pairs: string[] = [];
+    for (let j = 0; j + 1 < l.length; j += 2) pairs.push(`${l[j]}=${JSON.stringify(l[j + 1])}`);
+    return `${samples[i].name}{${pairs.join(',')}}`;
+  };
   return {
     length: samples.length,
     values: samples.map((s) => s.value),
@@ -22,11 +28,7 @@ export function exposedScrape(samples: readonly PlainSample[], families: readonl
     families,
     name: (i) => samples[i].name,
     labels: (i) => samples[i].labels,
-    seriesText: (i) => {
-      const l = samples[i].labels;
-      const pairs: string[] = [];
-      for (let j = 0; j + 1 < l.length; j += 2) pairs.push(`${l[j]}=${JSON.stringify(l[j + 1])}`);
-      return `${samples[i].name}{${pairs.join(',')}}`;
-    },
+    seriesText,
+    seriesTextIs: (i, text) => seriesText(i) === text,
   };
 }

@@ -54,6 +54,17 @@ describe('TargetScrapeState.success', () => {
     expect(out.metadata.map(([f]) => f)).toContain('up');
   });
 
+  it("hands out the last scrape's metadata entries while a family's metadata is unchanged, new ones when it changes", () => {
+    const st = new TargetScrapeState(settings());
+    const fam = (help: string) => [{ name: 'node_cpu_seconds_total', type: 'counter' as const, help, unit: '' }];
+    const first = st.success(1000, exposedScrape([cpu0], fam('Seconds.')), 1).metadata[0];
+    const same = st.success(2000, exposedScrape([cpu0], fam('Seconds.')), 1).metadata[0];
+    const changed = st.success(3000, exposedScrape([cpu0], fam('CPU seconds.')), 1).metadata[0];
+    expect(same).toBe(first);
+    expect(changed).toEqual(['node_cpu_seconds_total', { type: 'counter', help: 'CPU seconds.', unit: '' }]);
+    expect(changed).not.toBe(first);
+  });
+
   it('counts only new series in scrape_series_added', () => {
     const st = new TargetScrapeState(settings());
     st.success(1000, scrape(cpu0), 1);

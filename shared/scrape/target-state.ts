@@ -70,6 +70,10 @@ export class TargetScrapeState {
   private byKey = new Map<string, SeriesEntry>();
   /** Series written by the last scrape that must get a stale marker when they disappear. */
   private tracked: SeriesEntry[] = [];
+  /** The array the next successful scrape fills as its `tracked` (the one before last, reused). */
+  private spareTracked: SeriesEntry[] = [];
+  /** Where success() gathers its samples before copying them out (kept, so it does not regrow every scrape). */
+  private outBuffer: OutputSample[] = [];
   /**
    * The raw entry of every sample of the last scrape that got this far, in order (`order[0, orderLength)`), and a
    * spare array the next scrape fills: expositions list their series in the same order every time, so a scrape
@@ -78,6 +82,8 @@ export class TargetScrapeState {
   private order: RawEntry[] = [];
   private orderLength = 0;
   private spareOrder: RawEntry[] = [];
+  /** The last successful scrape's family metadata by family name (copies, see familyMetadata). */
+  private metadataCache = new Map<string, [string, MetricMetadata]>();
   /** Number of the latest scrape processed (success or failure with samples). */
   private scrapeNo = 0;
   /** Number of the last successful scrape (SeriesEntry.seenNo equal to it: seen there). */
@@ -126,9 +132,13 @@ export class TargetScrapeState {
   success(time: number, scrape: ExposedScrape, durationMs: Duration, bodyBytes = 0): ScrapeOutput {
     const s = this.settings;
     const no = ++this.scrapeNo;
-    const samples: OutputSample[] = [];
+    // This scrape's samples and tracked series go into arrays kept from the last scrape (written by index, no
+    // regrowth), and the samples are copied out once, at their final count.
+    const out = this.outBuffer;
+    let ns = 0;
     const exemplars: OutputExemplar[] = [];
-    const nextTracked: SeriesEntry[] = [];
+    const nextTracked = this.spareTracked;
+    let nt = 0;
     const honor = s.honorTimestamps;
     const trackExplicit = s.trackTimestampsStaleness;
     const lastSuccess = this.lastSuccessNo;
@@ -144,11 +154,11 @@ export class TargetScrapeState {
     const next = this.spareOrder;
     let j = 0;
     for (let i = 0; i < n; i++) {
-      const text = scrape.seriesText(i);
-      // Same text as at this place last scrape: a string comparison, no hashing of the text.
+      // Same text as at this place last scrape: compared in place in the body, no substring, no hashing.
       let raw: RawEntry | undefined = j < prevLength ? prev[j] : undefined;
-      if (raw !== undefined && raw.text === text) j++;
+      if (raw !== undefined && scrape.seriesTextIs(i, raw.text)) j++;
       else {
+        const text = scrape.seriesText(i);
         raw = this.raw.get(text);
         if (raw === undefined) {
           raw = this.resolve(scrape, i, text);
@@ -174,16 +184,16 @@ export class TargetScrapeState {
       const explicit = honor && exposedTs === exposedTs;
       entry.t = explicit ? exposedTs : time;
       entry.v = values[i];
-      samples.push(entry);
+      out[ns++] = entry;
       if (!explicit || trackExplicit) {
         entry.trackedNo = no;
-        nextTracked.push(entry);
+        nextTracked[nt++] = entry;
       }
       if (entry.seenNo !== lastSuccess) seriesAdded++;
       if (hasExemplars) {
         const e = scrape.exemplars.get(i);
         if (e !== undefined) {
-          exemplars.push({ series: entry.labels, labels: fromFlat(e.labels), value: e.value, timestamp: e.timestampMs ?? null });
+          exemplars.push({ series: entry.labels, labels: fromFlat(e.labels, true), value: e.value, timestamp: e.timestampMs ?? null });
         }
       }
     }
@@ -196,23 +206,49 @@ export class TargetScrapeState {
       this.sweep(no, rawTouched, false);
       return this.failure(time, { error: 'sample limit exceeded', scraped: n, postRelabel, bodySize: bodyBytes }, durationMs);
     }
-    const seen = samples.length;
-    for (let k = 0; k < seen; k++) (samples[k] as SeriesEntry).seenNo = no;
-    for (const entry of this.tracked) if (entry.trackedNo !== no) samples.push(stale(entry, time));
+    const seen = ns;
+    markSeen(out, seen, no);
+    ns = staleUntracked(this.tracked, no, time, out, ns);
+    if (nextTracked.length > nt) nextTracked.length = nt;
+    this.spareTracked = this.tracked;
     this.tracked = nextTracked;
     this.lastSuccessNo = no;
     this.sweep(no, rawTouched, seen);
     const scraped = n;
-    samples.push(
-      ...reportSamples(
-        this.report,
-        time,
-        this.reportValues({ up: true, durationSeconds: ms(durationMs) / 1000, scraped, postRelabel, seriesAdded, bodySizeBytes: bodyBytes }),
-      ),
+    const report = reportSamples(
+      this.report,
+      time,
+      this.reportValues({ up: true, durationSeconds: ms(durationMs) / 1000, scraped, postRelabel, seriesAdded, bodySizeBytes: bodyBytes }),
     );
-    const metadata = scrape.families.map((f): [string, MetricMetadata] => [f.name, { type: f.type, help: f.help, unit: f.unit }]);
+    for (let k = 0; k < report.length; k++) out[ns++] = report[k];
+    const samples = out.slice(0, ns);
+    // Shorter than last time: let go of the rest (V8 keeps the capacity when the difference is small).
+    if (out.length > ns) out.length = ns;
+    const metadata = this.familyMetadata(scrape);
     metadata.push(...this.reportMetadata);
     return { samples, metadata, exemplars, error: null, scraped, postRelabel, seriesAdded };
+  }
+
+  /**
+   * The scrape's family metadata, as entries of the last scrape where unchanged, else as copies: the parser's names
+   * and help texts are substrings of the body, and storage keeps metadata with every batch, so one kept substring
+   * would keep its whole body alive for as long as the batch.
+   */
+  private familyMetadata(scrape: ExposedScrape): Array<[string, MetricMetadata]> {
+    const known = this.metadataCache;
+    const next = new Map<string, [string, MetricMetadata]>();
+    const out: Array<[string, MetricMetadata]> = [];
+    for (const f of scrape.families) {
+      let entry = next.get(f.name) ?? known.get(f.name);
+      const m = entry?.[1];
+      if (entry === undefined || m === undefined || m.type !== f.type || m.help !== f.help || m.unit !== f.unit) {
+        entry = [detach(f.name), { type: f.type, help: detach(f.help), unit: detach(f.unit) }];
+      }
+      next.set(entry[0], entry);
+      out.push(entry);
+    }
+    this.metadataCache = next;
+    return out;
   }
 
   /**
@@ -324,15 +360,33 @@ export class TargetScrapeState {
   }
 }
 
+// The passes over every series below are functions of their own with index loops: they run once a scrape, over
+// 100k series on a large target, and must not wait for the engine to optimize a long method on the stack.
+
+/** Records that scrape `no` saw each of `samples` (this scrape's series entries). */
+function markSeen(samples: readonly OutputSample[], count: number, no: number): void {
+  for (let k = 0; k < count; k++) (samples[k] as SeriesEntry).seenNo = no;
+}
+
+/** Writes to out[at…] a stale marker for each tracked series that scrape `no` did not write; returns the new end. */
+function staleUntracked(tracked: readonly SeriesEntry[], no: number, time: number, out: OutputSample[], at: number): number {
+  for (let k = 0; k < tracked.length; k++) {
+    const entry = tracked[k];
+    if (entry.trackedNo !== no) out[at++] = stale(entry, time);
+  }
+  return at;
+}
+
 /** The series' stale marker at `time` (a new object: the entry may be this scrape's sample with its own time). */
 function stale(entry: SeriesEntry, time: number): OutputSample {
   return { labels: entry.labels, t: time, v: STALE_NAN, key: entry.key };
 }
 
 
-function fromFlat(flat: readonly string[]): Record<string, string> {
+/** A flat label list as a record; with `copy`, of strings detached from the body they were cut from (kept labels). */
+function fromFlat(flat: readonly string[], copy = false): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  for (let i = 0; i + 1 < flat.length; i += 2) out[copy ? detach(flat[i]) : flat[i]] = copy ? detach(flat[i + 1]) : flat[i + 1];
   return out;
 }
 

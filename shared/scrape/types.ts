@@ -20,7 +20,8 @@ export interface ExposedFamily {
 /**
  * A parsed exposition body, column-wise (structurally exposition's ParseResult): sample i is name(i), values[i],
  * timestampsMs[i] (NaN when the line had none), exemplars.get(i), labels(i) as a flat list without the metric name,
- * and seriesText(i), the series as written — a cheap cache key (equal text means the same series).
+ * and seriesText(i), the series as written — a cheap cache key (equal text means the same series), which
+ * seriesTextIs(i, text) compares without building it.
  */
 export interface ExposedScrape {
   readonly length: number;
@@ -31,6 +32,10 @@ export interface ExposedScrape {
   name(i: number): string;
   labels(i: number): readonly string[];
   seriesText(i: number): string;
+  /** seriesText(i) === text, possibly without building seriesText(i). */
+  seriesTextIs(i: number, text: string): boolean;
+  /** Called once the scrape is ingested, when nothing reads it any more: its storage may be reused. */
+  release?(): void;
 }
 
 /** Rewrites one sample's labels after target labels are attached; null drops the sample (metric_relabel_configs). */
