@@ -5,7 +5,9 @@ import { GROUPS_PER_METRIC, SHARD_SERIES, ShardAssigner, shardGroup } from './sh
 const cpu = (instance: number, c: number, mode: string) => ({ __name__: 'node_cpu_seconds_total', cpu: String(c), instance: `i${instance}`, job: 'node', mode });
 
 describe('shardGroup', () => {
-  it('ignores target labels and label order, and keeps names and values apart', () => {
+  it('ignores target and bucket labels and label order, and keeps names and values apart', () => {
+    expect(shardGroup({ __name__: 'h_bucket', handler: '/a', le: '0.1' })).toBe(shardGroup({ __name__: 'h_bucket', handler: '/a', le: '+Inf' }));
+    expect(shardGroup({ __name__: 'h_bucket', handler: '/a', le: '0.1' })).not.toBe(shardGroup({ __name__: 'h_bucket', handler: '/b', le: '0.1' }));
     expect(shardGroup(cpu(1, 0, 'idle'))).toBe(shardGroup({ mode: 'idle', cpu: '0', __name__: 'node_cpu_seconds_total', instance: 'x' }));
     expect(shardGroup(cpu(1, 0, 'idle'))).not.toBe(shardGroup(cpu(1, 0, 'user')));
     expect(shardGroup({ __name__: 'm', a: 'b' })).not.toBe(shardGroup({ __name__: 'm', ab: '' }));

@@ -2,9 +2,10 @@
 //
 // A block record holds one shard's chunks for a 2 h bucket, and a cold query reads whole records, so a shard should
 // hold series that queries select together. Queries mostly filter and aggregate on a metric's own labels (mode,
-// handler, le) across targets, so the group of a series is its metric name and every label except the target
-// labels `instance` and `job`: `avg(rate(node_cpu_seconds_total{mode="idle"}[5m]))` then reads the idle groups only,
-// not records that also hold the other seven modes. A group's shard takes up to SHARD_SERIES series (then the group
+// handler) across targets, so the group of a series is its metric name and every label except the target labels
+// `instance` and `job` and the histogram and summary labels `le` and `quantile` (a histogram's buckets are read
+// together): `avg(rate(node_cpu_seconds_total{mode="idle"}[5m]))` then reads the idle groups only, not records
+// that also hold the other seven modes, while histogram_quantile still reads a handler's buckets in one record. A group's shard takes up to SHARD_SERIES series (then the group
 // opens another); a metric with more than GROUPS_PER_METRIC groups packs the rest by name, up to SHARD_SERIES each,
 // so a high-cardinality label cannot turn every series into records of its own.
 import { METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
@@ -13,14 +14,14 @@ import { METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
 export const SHARD_SERIES = 128;
 /** Groups of one metric that get shards of their own; later groups share name-packed shards. */
 export const GROUPS_PER_METRIC = 128;
-/** Labels naming the scrape target: series that differ only in these are stored together. */
-export const TARGET_LABELS: ReadonlySet<string> = new Set(['instance', 'job']);
+/** Labels naming the scrape target, and bucket labels: series that differ only in these are stored together. */
+export const SPREAD_LABELS: ReadonlySet<string> = new Set(['instance', 'job', 'le', 'quantile']);
 
-/** The grouping key of a label set: metric name and non-target labels, in a stable order. */
+/** The grouping key of a label set: metric name and the labels not in SPREAD_LABELS, in a stable order. */
 export function shardGroup(labels: Labels): string {
   const parts: string[] = [];
   for (const name of Object.keys(labels).sort()) {
-    if (name === METRIC_NAME || TARGET_LABELS.has(name)) continue;
+    if (name === METRIC_NAME || SPREAD_LABELS.has(name)) continue;
     parts.push(name, labels[name]);
   }
   return JSON.stringify([labels[METRIC_NAME] ?? '', ...parts]);
