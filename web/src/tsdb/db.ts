@@ -101,7 +101,13 @@ export async function openTsdbDatabase(name: string, onVersionChange: () => void
         // Existing data moves to the new grouping in the upgrade transaction: a failure aborts it and the store
         // stays at version 1, intact.
         const shards = new ShardAssigner(1);
-        regroupBlocks(tx, (labels) => shards.assign(labels)).catch(() => tx.abort());
+        regroupBlocks(tx, (labels) => shards.assign(labels)).catch(() => {
+          try {
+            tx.abort();
+          } catch {
+            // Already finished: IndexedDB aborted it itself.
+          }
+        });
       }
       if (oldVersion < 1) {
         db.createObjectStore('meta');
