@@ -42,6 +42,27 @@ describe('TSDB in Chromium', () => {
     expect(r.expectedStale).toBeGreaterThan(5);
   });
 
+  it('upgrades a version 1 store (shards by arrival order) to grouped shards, keeping every sample and record', async () => {
+    const r = await page.evaluate(() => (globalThis as unknown as Api).tsdbTest.migrationScenario('mig1', { series: 30, step: 15_000 }, 1500));
+    expect(r.version).toBe(1);
+    expect(r.afterVersion).toBe(2);
+    // The old layout really differs: one shard per metric name, against one per metric and mode now.
+    expect(r.oldBlockKeys.length).toBeGreaterThan(0);
+    expect(r.oldSameSeries).toBe(false);
+    expect(r.oldBlockKeys).not.toEqual(r.freshBlockKeys);
+    expect(r.freshBlockKeys.length).toBe(2 * r.oldBlockKeys.length);
+    // After the upgrade the records are exactly those the current code writes, and the data answers the same.
+    expect(r.afterBlockKeys).toEqual(r.freshBlockKeys);
+    expect(r.sameBlocks).toBe(true);
+    expect(r.sameSeries).toBe(true);
+    expect(r.sameWal).toBe(true);
+    expect(r.afterBuckets).toEqual(r.freshBuckets);
+    expect((r.oldBuckets as Array<[number, number, number, number]>).map((b) => b[2])).toEqual((r.freshBuckets as Array<[number, number, number, number]>).map((b) => b[2]));
+    expect(r.diff).toEqual([]);
+    expect(r.stats.samples).toBe(30 * 1500);
+    expect(r.check).toMatchObject({ ok: true, droppedHeads: 0, droppedChunks: 0, samples: 30 * 1500 });
+  });
+
   it('merges late samples into the open region and into finalised blocks exactly, replacing a repeated timestamp', async () => {
     const r = await page.evaluate(() => (globalThis as unknown as Api).tsdbTest.outOfOrderScenario('ooo1'));
     expect(r.series.map((s) => [s.instance, s.n, s.sorted])).toEqual([

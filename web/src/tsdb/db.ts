@@ -2,6 +2,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Labels } from '../../../shared/model/labels.ts';
 import type { StreamGap } from '../store/sampleStore.ts';
+import { regroupBlocks } from './regroup.ts';
+import { ShardAssigner } from './shards.ts';
 import type { MetricMetadata } from './types.ts';
 
 /** Running totals and the stream position, rewritten by every flush in the same transaction as its records. */
@@ -35,7 +37,7 @@ export interface MetaRecord {
 
 export interface SeriesRecord {
   labels: Labels;
-  /** Block shard the series' chunks are stored in. */
+  /** Block shard the series' chunks are stored in (shards.ts). */
   shard: number;
 }
 
@@ -65,7 +67,8 @@ export interface TsdbSchema extends DBSchema {
 
 export type TsdbDatabase = IDBPDatabase<TsdbSchema>;
 
-export const TSDB_VERSION = 1;
+/** 1: shards by arrival order per metric; 2: shards by labels apart from the target's (shards.ts). */
+export const TSDB_VERSION = 2;
 export const DEFAULT_DB_NAME = 'sightline-tsdb';
 
 /** The meta record of an empty database. */
@@ -93,7 +96,19 @@ export function emptyMeta(): MetaRecord {
 /** Opens (creating on first use) the database `name`; a newer version opened elsewhere closes this connection. */
 export async function openTsdbDatabase(name: string, onVersionChange: () => void): Promise<TsdbDatabase> {
   const db = await openDB<TsdbSchema>(name, TSDB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion >= 1 && oldVersion < 2) {
+        // Existing data moves to the new grouping in the upgrade transaction: a failure aborts it and the store
+        // stays at version 1, intact.
+        const shards = new ShardAssigner(1);
+        regroupBlocks(tx, (labels) => shards.assign(labels)).catch(() => {
+          try {
+            tx.abort();
+          } catch {
+            // Already finished: IndexedDB aborted it itself.
+          }
+        });
+      }
       if (oldVersion < 1) {
         db.createObjectStore('meta');
         db.createObjectStore('series');

@@ -126,12 +126,12 @@ describe('HeadState appends', () => {
     expect(staleAt(decodeXorColumns(only(h).head.bytes()).v, 2)).toBe(true);
   });
 
-  it('resolves equal label sets to one series, dropping empty labels, and groups a metric into shards', () => {
+  it('resolves equal label sets to one series, dropping empty labels, and groups a metric across targets into shards', () => {
     const h = new HeadState({ nextSid: 7, nextShard: 3, accepted: null, finalized: -Infinity });
     h.append({ __name__: 'up', job: 'a', env: '' }, Float64Array.of(T0), Float64Array.of(1), 0);
     h.append({ job: 'a', __name__: 'up' }, Float64Array.of(T0 + 1), Float64Array.of(1), 0);
     expect([...h.entries()].map((e) => [e.sid, e.shard, e.labels])).toEqual([[7, 3, { __name__: 'up', job: 'a' }]]);
-    for (let i = 0; i < SHARD_SERIES + 1; i++) h.append({ __name__: 'cpu', i: String(i) }, Float64Array.of(T0), Float64Array.of(1), 0);
+    for (let i = 0; i < SHARD_SERIES + 1; i++) h.append({ __name__: 'cpu', instance: String(i) }, Float64Array.of(T0), Float64Array.of(1), 0);
     h.append({ __name__: 'mem' }, Float64Array.of(T0), Float64Array.of(1), 0);
     const shards = [...h.entries()].map((e) => e.shard);
     expect(shards.filter((s) => s === 4)).toHaveLength(SHARD_SERIES);

@@ -4,7 +4,7 @@
 // Time is split at the finalised boundary F: samples before F live in block records; samples from F on live here
 // and, durably, in the write-ahead log. A flush writes a WAL delta (or a checkpoint of the whole region); once the
 // newest sample is half a chunk range past a bucket's end, the flush also moves that bucket into blocks.
-import { labelsKey, METRIC_NAME, type Labels } from '../../../shared/model/labels.ts';
+import { labelsKey, type Labels } from '../../../shared/model/labels.ts';
 import { matchLabelValue, type LabelMatcher } from '../../../shared/promql/ast.ts';
 import { decodeXorColumns } from '../../../shared/chunk/xordecode.ts';
 import { dropEmptyLabels } from '../store/ingest.ts';
@@ -14,9 +14,9 @@ import { bucketOf, CHUNK_RANGE_MS } from './layout.ts';
 import { applyOpen, type ChunkRef, type WalEntry } from './records.ts';
 import { EMPTY_RUN, mergeRuns, type Run } from './runs.ts';
 import type { ExemplarAppend, MetricMetadata } from './types.ts';
+import { ShardAssigner } from './shards.ts';
 
-/** Series of one metric share a shard (and so block records) up to this many. */
-export const SHARD_SERIES = 128;
+export { SHARD_SERIES } from './shards.ts';
 
 export interface SeriesEntry {
   sid: number;
@@ -93,15 +93,13 @@ export class HeadState {
   private readonly bySid = new Map<number, SeriesEntry>();
   private readonly byObject = new WeakMap<Labels, SeriesEntry>();
   private readonly dirty = new Set<SeriesEntry>();
-  private readonly shardSize = new Map<number, number>();
-  private readonly nameShard = new Map<string, number>();
+  private readonly shards: ShardAssigner;
   private metadata = new Map<string, MetricMetadata>();
   private exemplars: FlushSet['exemplars'] = [];
   private readonly inflight = new Map<number, { set: FlushSet; saved: Map<SeriesEntry, Saved> }>();
   /** Finalised boundary: everything before it is in blocks. */
   finalized: number;
   nextSid: number;
-  nextShard: number;
   accepted: StreamPosition | null;
   private newestSeen = -Infinity;
   private pendingSamples = 0;
@@ -112,9 +110,14 @@ export class HeadState {
 
   constructor(opts: { nextSid: number; nextShard: number; accepted: StreamPosition | null; finalized: number }) {
     this.nextSid = opts.nextSid;
-    this.nextShard = opts.nextShard;
+    this.shards = new ShardAssigner(opts.nextShard);
     this.accepted = opts.accepted;
     this.finalized = opts.finalized;
+  }
+
+  /** The next unused shard number. */
+  get nextShard(): number {
+    return this.shards.next;
   }
 
   get seriesCount(): number {
@@ -126,10 +129,7 @@ export class HeadState {
     const e = this.newEntry(sid, labels, shard);
     e.stored = true;
     if (sid >= this.nextSid) this.nextSid = sid + 1;
-    if (shard >= this.nextShard) this.nextShard = shard + 1;
-    this.shardSize.set(shard, (this.shardSize.get(shard) ?? 0) + 1);
-    const name = labels[METRIC_NAME] ?? '';
-    if ((this.nameShard.get(name) ?? -1) < shard) this.nameShard.set(name, shard);
+    this.shards.load(labels, shard);
   }
 
   /** Replays one WAL record's entries (loading the head after a restart); call finishReplay() after the last. */
@@ -478,14 +478,7 @@ export class HeadState {
     const key = labelsKey(clean);
     let e = this.byKey.get(key);
     if (!e) {
-      const name = clean[METRIC_NAME] ?? '';
-      let shard = this.nameShard.get(name);
-      if (shard === undefined || (this.shardSize.get(shard) ?? 0) >= SHARD_SERIES) {
-        shard = this.nextShard++;
-        this.nameShard.set(name, shard);
-      }
-      this.shardSize.set(shard, (this.shardSize.get(shard) ?? 0) + 1);
-      e = this.newEntry(this.nextSid++, clean, shard);
+      e = this.newEntry(this.nextSid++, clean, this.shards.assign(clean));
     }
     this.byObject.set(labels, e);
     return e;
