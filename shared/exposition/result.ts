@@ -73,29 +73,29 @@ export class ParseResult {
   /** Families in order of first appearance. */
   readonly families: MetricFamily[] = [];
   length = 0;
-  values: Float64Array;
-  timestampsMs: Float64Array;
-  lines: Uint32Array;
+  values: Float64Array = NO_F64;
+  timestampsMs: Float64Array = NO_F64;
+  lines: Uint32Array = NO_U32;
   readonly exemplars = new Map<number, Exemplar>();
   // Names and families repeat on every line: store small ids, not one pointer push per sample.
-  private nameIds: Uint32Array;
+  private nameIds: Uint32Array = NO_U32;
   private readonly nameTable: string[] = [];
   private readonly nameIndex = new Map<string, number>();
   private lastName = '';
   private lastNameId = -1;
-  private familyIds: Uint32Array;
+  private familyIds: Uint32Array = NO_U32;
   private readonly familyIndex = new Map<MetricFamily, number>();
   private lastFamily: MetricFamily | null = null;
   private lastFamilyId = -1;
-  private seriesStart: Uint32Array;
-  private labelsStart: Int32Array;
-  private seriesEnd: Uint32Array;
+  private seriesStart: Uint32Array = NO_U32;
+  private labelsStart: Int32Array = NO_I32;
+  private seriesEnd: Uint32Array = NO_U32;
   /** The texts the samples' lines are in: the body, or the pieces it came in (see ParseResult.push). */
   private pieces: string[] = [];
   private lastPiece: string | null = null;
-  private pieceIds: Uint32Array;
+  private pieceIds: Uint32Array = NO_U32;
   /** The full-capacity columns (values, timestampsMs and lines are views of them once sealed); null once released. */
-  private cols: Columns | null;
+  private cols: Columns | null = null;
   private readonly builder = new SampleScanner(BUILD_DIALECT);
 
   constructor(
@@ -107,7 +107,11 @@ export class ParseResult {
     if (typeof body === 'string') length = body.length;
     else for (let k = 0; k < body.length; k++) length += body[k].length;
     // Expositions run about 60-120 bytes a line: start near the right size to avoid regrowth.
-    const c = takeColumns(Math.max(64, Math.ceil(length / 64)));
+    this.adopt(takeColumns(Math.max(64, Math.ceil(length / 64))));
+  }
+
+  /** Points the column fields at a (new or regrown) set of full-capacity columns. */
+  private adopt(c: Columns): void {
     this.cols = c;
     this.values = c.values;
     this.timestampsMs = c.timestampsMs;
@@ -199,16 +203,7 @@ export class ParseResult {
       seriesEnd: grow(this.seriesEnd, (n) => new Uint32Array(n)),
       pieceIds: grow(this.pieceIds, (n) => new Uint32Array(n)),
     };
-    this.cols = c;
-    this.values = c.values;
-    this.timestampsMs = c.timestampsMs;
-    this.lines = c.lines;
-    this.nameIds = c.nameIds;
-    this.familyIds = c.familyIds;
-    this.seriesStart = c.seriesStart;
-    this.labelsStart = c.labelsStart;
-    this.seriesEnd = c.seriesEnd;
-    this.pieceIds = c.pieceIds;
+    this.adopt(c);
   }
 
   /** Parser side: trims the columns to length once parsing is done. */
